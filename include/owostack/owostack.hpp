@@ -1,0 +1,8 @@
+// The Owostack C++ SDK. See README.md for a quick start.
+#pragma once
+
+#include <owostack/client.hpp>
+#include <owostack/config.hpp>
+#include <owostack/customer.hpp>
+#include <owostack/error.hpp>
+#include <owostack/types.hpp>

@@ -1,0 +1,207 @@
+// Parameters and results of every operation: plain aggregates for designated initializers.
+// Optional request fields that are empty are omitted from the request (never sent as null).
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace owo {
+
+using time_point = std::chrono::system_clock::time_point;
+
+// ---- customers -------------------------------------------------------------------------------
+
+/// POST /v1/customers: create the customer or resolve an existing one.
+struct customer_params {
+    std::optional<std::string> id;               ///< your id for the customer (stored as external id)
+    std::string email;                           ///< required
+    std::optional<std::string> name;             ///< replaces the name of an existing customer
+    std::optional<boost::json::object> metadata; ///< shallow-merged into existing metadata
+    std::optional<std::string> idempotency_key;  ///< default: one generated per call
+};
+
+/// A customer as the API returns it.
+struct customer_record {
+    std::string id;                 ///< the internal (server-generated) id
+    std::string email;
+    std::string name;
+    boost::json::object metadata;   ///< empty when the server sent null
+    time_point created_at{};
+    time_point updated_at{};
+};
+
+/// Inline customer data for attach/check/track on a customer that may not exist yet.
+struct customer_data {
+    std::string email;
+    std::optional<std::string> name;
+    std::optional<boost::json::object> metadata;
+};
+
+// ---- plans and attach ------------------------------------------------------------------------
+
+struct plan_feature {
+    std::string slug;
+    std::string name;
+    std::string type;                        ///< "metered" | "boolean" | "static"
+    bool enabled = true;
+    std::optional<double> limit;             ///< empty: unlimited
+    std::optional<double> trial_limit;
+    std::optional<std::string> reset_interval;
+    std::optional<std::string> unit;
+};
+
+struct plan {
+    std::string id;
+    std::string slug;
+    std::string name;
+    std::optional<std::string> description;
+    std::int64_t price = 0;                  ///< minor units
+    std::string currency;
+    std::string interval;
+    std::string type;                        ///< "free" | "paid"
+    std::string billing_type;
+    bool is_addon = false;
+    std::optional<std::string> plan_group;
+    int trial_days = 0;
+    bool trial_card_required = false;
+    std::vector<plan_feature> features;
+};
+
+/// GET /v1/plans filters.
+struct plans_params {
+    std::optional<std::string> group;
+    std::optional<std::string> interval;
+    std::optional<std::string> currency;
+    bool include_inactive = false;
+};
+
+/// POST /v1/attach: subscribe a customer to a plan.
+struct attach_params {
+    std::string customer;                    ///< internal id, external id or email (filled by owo::customer)
+    std::string product;                     ///< plan slug
+    std::optional<owo::customer_data> customer_data;
+    std::optional<boost::json::object> metadata;
+    std::optional<std::vector<std::string>> channels;
+    std::optional<std::string> currency;
+    std::optional<std::string> callback_url;
+    std::optional<std::string> idempotency_key;
+};
+
+struct attach_result {
+    bool requires_checkout = false;
+    std::optional<std::string> checkout_url;   ///< paid plans: where the customer pays
+    std::optional<std::string> type;           ///< "new" | "upgrade" | "downgrade" | "lateral"
+    std::optional<std::string> subscription_id;
+    std::optional<std::string> customer_id;
+    std::optional<std::string> reference;
+    std::optional<std::string> access_code;
+    std::optional<std::string> message;
+    boost::json::value trial;                  ///< as sent (null when absent)
+};
+
+// ---- check and track -------------------------------------------------------------------------
+
+/// POST /v1/check: may the customer use `value` units of `feature`?
+struct check_params {
+    std::string customer;
+    std::string feature;
+    std::optional<double> value;               ///< server default: 1
+    std::optional<owo::customer_data> customer_data;
+    std::optional<bool> send_event;            ///< also record the usage
+    std::optional<std::string> entity;         ///< scope to one entity (seat)
+    std::optional<std::string> idempotency_key;
+};
+
+/// POST /v1/track: record `value` units of usage.
+struct track_params {
+    std::string customer;
+    std::string feature;
+    std::optional<double> value;
+    std::optional<owo::customer_data> customer_data;
+    std::optional<std::string> entity;
+    std::optional<boost::json::object> metadata;
+    std::optional<std::string> idempotency_key;
+};
+
+/// The answer of check and track. Denials are results (allowed == false), not errors.
+struct access_result {
+    bool allowed = false;
+    std::string code;                          ///< "access_granted", "limit_exceeded", ...
+    std::optional<double> usage;
+    std::optional<double> limit;
+    std::optional<double> balance;
+    std::optional<time_point> resets_at;
+    std::optional<std::string> reset_interval;
+    boost::json::value credits;                ///< as sent (null when absent)
+    boost::json::object details;               ///< human-oriented context; do not parse its text
+};
+using check_result = access_result;
+using track_result = access_result;
+
+// ---- entities (seats) ------------------------------------------------------------------------
+
+struct add_entity_params {
+    std::string customer;
+    std::string feature;
+    std::string entity;
+    std::optional<std::string> name;
+    std::optional<std::string> email;
+    std::optional<boost::json::object> metadata;
+    std::optional<std::string> idempotency_key;
+};
+
+struct add_entity_result {
+    std::string entity_id;
+    std::string feature_id;
+    std::int64_t count = 0;                    ///< entities counted after the call
+    std::optional<std::int64_t> limit;         ///< empty: unlimited
+    std::optional<std::int64_t> remaining;
+    bool restored = false;                     ///< a pending_removal entity was restored
+    bool already_present = false;              ///< a retry met "Entity already exists": it was added by an earlier attempt
+};
+
+struct remove_entity_params {
+    std::string customer;
+    std::string feature;
+    std::string entity;
+    std::optional<std::string> idempotency_key;
+};
+
+struct remove_entity_result {
+    std::string entity_id;
+    std::optional<std::int64_t> count;
+    bool already_removed = false;              ///< a retry met "Entity not found": an earlier attempt removed it
+};
+
+struct list_entities_params {
+    std::string customer;
+    std::optional<std::string> feature;
+};
+
+enum class entity_status { active, pending_removal, unknown };
+
+struct entity {
+    std::string id;
+    std::string feature_id;
+    std::optional<std::string> name;
+    std::optional<std::string> email;
+    boost::json::object metadata;
+    entity_status status = entity_status::unknown;
+    std::string status_text;                   ///< as sent, for statuses this SDK does not know
+    time_point created_at{};
+};
+
+struct list_entities_result {
+    std::vector<entity> entities;
+    std::int64_t total = 0;
+};
+
+const char* to_string(entity_status s) noexcept;
+
+} // namespace owo

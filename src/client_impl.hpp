@@ -1,0 +1,27 @@
+// The state shared by all copies of one owo::client.
+#pragma once
+
+#include "transport.hpp"
+#include "urls.hpp"
+
+#include <owostack/config.hpp>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/strand.hpp>
+
+namespace owo::detail {
+
+class client_impl {
+public:
+    client_impl(boost::asio::any_io_executor ex, config c);
+
+    boost::asio::any_io_executor executor;
+    boost::asio::strand<boost::asio::any_io_executor> strand;   // all pool and transport state lives here
+    const config cfg;
+    const base_url base;
+    boost::asio::ssl::context tls;
+    transport http;
+};
+
+} // namespace owo::detail

@@ -1,0 +1,114 @@
+#include "connection.hpp"
+
+#include "tls_context.hpp"
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <memory>
+
+namespace owo::detail {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using asio::ip::tcp;
+using boost::system::error_code;
+
+connection::connection(asio::any_io_executor ex, asio::ssl::context& tls, const base_url& origin,
+                       const config& cfg)
+    : stream_(std::move(ex), tls), origin_(origin), cfg_(cfg) {}
+
+clock::time_point connection::phase_deadline(std::chrono::milliseconds phase, clock::time_point deadline) const {
+    return std::min(clock::now() + phase, deadline);
+}
+
+void connection::close() noexcept {
+    error_code ignored;
+    beast::get_lowest_layer(stream_).socket().shutdown(tcp::socket::shutdown_both, ignored);
+    beast::get_lowest_layer(stream_).close();
+}
+
+asio::awaitable<error_code> connection::open(clock::time_point deadline) {
+    error_code ec;
+    auto& tcp_layer = beast::get_lowest_layer(stream_);
+    auto ex = co_await asio::this_coro::executor;
+
+    tcp::resolver::results_type endpoints;
+    if (is_ip_literal(origin_.host)) {
+        auto addr = asio::ip::make_address(origin_.host);
+        auto port = static_cast<unsigned short>(std::stoi(origin_.port));
+        endpoints = tcp::resolver::results_type::create(tcp::endpoint(addr, port), origin_.host, origin_.port);
+    } else {
+        // The resolver has no timeout of its own: a timer cancels it.
+        auto resolver = std::make_shared<tcp::resolver>(ex);
+        auto timer = std::make_shared<asio::steady_timer>(ex, phase_deadline(cfg_.connect_timeout, deadline));
+        timer->async_wait([resolver](error_code e) { if (!e) resolver->cancel(); });
+        endpoints = co_await resolver->async_resolve(origin_.host, origin_.port,
+                                                     asio::redirect_error(asio::use_awaitable, ec));
+        timer->cancel();
+        if (ec == asio::error::operation_aborted && clock::now() >= deadline) ec = beast::error::timeout;
+        if (ec) co_return ec;
+    }
+
+    tcp_layer.expires_at(phase_deadline(cfg_.connect_timeout, deadline));
+    co_await tcp_layer.async_connect(endpoints, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return ec;
+    tcp_layer.socket().set_option(tcp::no_delay(true), ec);
+    ec.clear();
+
+    if (origin_.tls) {
+        if (!prepare_tls_handle(stream_.native_handle(), origin_.host, !cfg_.insecure_skip_tls_verify)) {
+            failure_reason_ = "cannot set TLS host name";
+            co_return asio::error::invalid_argument;
+        }
+        tcp_layer.expires_at(phase_deadline(cfg_.handshake_timeout, deadline));
+        co_await stream_.async_handshake(asio::ssl::stream_base::client,
+                                         asio::redirect_error(asio::use_awaitable, ec));
+        if (ec) {
+            failure_reason_ = describe_tls_failure(stream_.native_handle());
+            if (failure_reason_.empty()) failure_reason_ = "TLS handshake failed: " + ec.message();
+            co_return ec;
+        }
+    }
+    tcp_layer.expires_never();
+    co_return ec;
+}
+
+template <class Stream>
+asio::awaitable<exchange_result> connection::exchange_on(Stream& s, const http_request& req,
+                                                         clock::time_point deadline) {
+    exchange_result r;
+    auto& tcp_layer = beast::get_lowest_layer(stream_);
+
+    tcp_layer.expires_at(phase_deadline(cfg_.io_timeout, deadline));
+    co_await http::async_write(s, req, asio::redirect_error(asio::use_awaitable, r.ec));
+    if (r.ec) co_return r;
+    r.wrote_request = true;
+
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(cfg_.max_response_bytes);
+    parser.header_limit(64 * 1024);
+    tcp_layer.expires_at(phase_deadline(cfg_.io_timeout, deadline));
+    co_await http::async_read(s, buffer_, parser, asio::redirect_error(asio::use_awaitable, r.ec));
+    r.got_response_bytes = parser.got_some() || buffer_.size() > 0;
+    tcp_layer.expires_never();
+    if (r.ec) co_return r;
+    r.response = parser.release();
+    ++exchanges_;
+    idle_since_ = clock::now();
+    co_return r;
+}
+
+asio::awaitable<exchange_result> connection::exchange(const http_request& req, clock::time_point deadline) {
+    if (origin_.tls) co_return co_await exchange_on(stream_, req, deadline);
+    co_return co_await exchange_on(stream_.next_layer(), req, deadline);
+}
+
+} // namespace owo::detail

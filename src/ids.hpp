@@ -1,0 +1,8 @@
+// Random identifiers (idempotency keys).
+#pragma once
+#include <string>
+
+namespace owo::detail {
+/// A random UUID v4 string from OpenSSL's CSPRNG.
+std::string make_uuid_v4();
+} // namespace owo::detail

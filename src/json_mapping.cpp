@@ -1,0 +1,337 @@
+#include "json_mapping.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+
+namespace owo {
+
+namespace {
+
+using detail::decode_error;
+
+// ---- reading ---------------------------------------------------------------------------------
+
+const json::object& as_object(const json::value& v, const char* what) {
+    if (!v.is_object()) throw decode_error(std::string(what) + " is not a JSON object");
+    return v.get_object();
+}
+
+/// The value under `key`, or nullptr when absent or null.
+const json::value* field(const json::object& o, std::string_view key) {
+    auto it = o.find(key);
+    return it == o.end() || it->value().is_null() ? nullptr : &it->value();
+}
+
+[[noreturn]] void wrong_type(std::string_view key, const char* expected) {
+    throw decode_error("field '" + std::string(key) + "' is not " + expected);
+}
+
+std::optional<std::string> opt_string(const json::object& o, std::string_view key) {
+    const json::value* v = field(o, key);
+    if (!v) return std::nullopt;
+    if (!v->is_string()) wrong_type(key, "a string");
+    return std::string(v->get_string());
+}
+
+std::string req_string(const json::object& o, std::string_view key) {
+    auto s = opt_string(o, key);
+    if (!s) throw decode_error("missing field '" + std::string(key) + "'");
+    return std::move(*s);
+}
+
+std::optional<double> opt_number(const json::object& o, std::string_view key) {
+    const json::value* v = field(o, key);
+    if (!v) return std::nullopt;
+    if (v->is_int64()) return static_cast<double>(v->get_int64());
+    if (v->is_uint64()) return static_cast<double>(v->get_uint64());
+    if (v->is_double()) return v->get_double();
+    wrong_type(key, "a number");
+}
+
+std::optional<std::int64_t> opt_int(const json::object& o, std::string_view key) {
+    auto d = opt_number(o, key);
+    if (!d) return std::nullopt;
+    if (std::trunc(*d) != *d || std::abs(*d) > 9.0e15) wrong_type(key, "an integer");
+    return static_cast<std::int64_t>(*d);
+}
+
+bool opt_bool(const json::object& o, std::string_view key, bool fallback) {
+    const json::value* v = field(o, key);
+    if (!v) return fallback;
+    if (!v->is_bool()) wrong_type(key, "a boolean");
+    return v->get_bool();
+}
+
+json::object opt_object(const json::object& o, std::string_view key) {
+    const json::value* v = field(o, key);
+    if (!v) return {};
+    if (!v->is_object()) wrong_type(key, "an object");
+    return v->get_object();
+}
+
+json::value raw(const json::object& o, std::string_view key) {
+    auto it = o.find(key);
+    return it == o.end() ? json::value() : it->value();
+}
+
+std::optional<time_point> opt_time(const json::object& o, std::string_view key) {
+    const json::value* v = field(o, key);
+    if (!v) return std::nullopt;
+    return detail::parse_timestamp(*v);
+}
+
+// ---- writing ---------------------------------------------------------------------------------
+
+template <class T>
+void put(json::object& o, std::string_view key, const std::optional<T>& v) {
+    if (v) o[key] = json::value_from(*v);
+}
+
+} // namespace
+
+namespace detail {
+
+std::optional<time_point> parse_iso8601(std::string_view s) {
+    int y, mo, d, h, mi, n = 0;
+    double sec;
+    std::string text(s);
+    if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%lf%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6)
+        return std::nullopt;
+    std::string_view zone = s.substr(static_cast<std::size_t>(n));
+    std::chrono::minutes offset{0};
+    if (zone == "Z" || zone == "z" || zone.empty()) {
+    } else if ((zone[0] == '+' || zone[0] == '-') && zone.size() == 6 && zone[3] == ':') {
+        int zh = 0, zm = 0;
+        if (std::sscanf(std::string(zone.substr(1)).c_str(), "%2d:%2d", &zh, &zm) != 2) return std::nullopt;
+        offset = std::chrono::minutes(zh * 60 + zm) * (zone[0] == '-' ? -1 : 1);
+    } else {
+        return std::nullopt;
+    }
+    std::chrono::year_month_day ymd{std::chrono::year(y), std::chrono::month(unsigned(mo)),
+                                    std::chrono::day(unsigned(d))};
+    if (!ymd.ok() || h > 23 || mi > 59 || sec < 0 || sec >= 61) return std::nullopt;
+    auto tp = std::chrono::sys_days(ymd) + std::chrono::hours(h) + std::chrono::minutes(mi) +
+              std::chrono::round<std::chrono::milliseconds>(std::chrono::duration<double>(sec)) - offset;
+    return std::chrono::time_point_cast<time_point::duration>(tp);
+}
+
+time_point parse_timestamp(const json::value& v) {
+    if (v.is_string()) {
+        if (auto t = parse_iso8601(v.get_string())) return *t;
+        throw decode_error("timestamp is not ISO-8601: '" + std::string(v.get_string().subview(0, 40)) + "'");
+    }
+    double ms;
+    if (v.is_int64()) ms = static_cast<double>(v.get_int64());
+    else if (v.is_uint64()) ms = static_cast<double>(v.get_uint64());
+    else if (v.is_double()) ms = v.get_double();
+    else throw decode_error("timestamp is neither a number nor a string");
+    return time_point(std::chrono::duration_cast<time_point::duration>(
+        std::chrono::duration<double, std::milli>(ms)));
+}
+
+} // namespace detail
+
+// ---- requests --------------------------------------------------------------------------------
+
+void tag_invoke(json::value_from_tag, json::value& jv, const customer_data& p) {
+    json::object& o = jv.emplace_object();
+    o["email"] = p.email;
+    put(o, "name", p.name);
+    put(o, "metadata", p.metadata);
+}
+
+void tag_invoke(json::value_from_tag, json::value& jv, const customer_params& p) {
+    json::object& o = jv.emplace_object();
+    put(o, "id", p.id);
+    o["email"] = p.email;
+    put(o, "name", p.name);
+    put(o, "metadata", p.metadata);
+}
+
+void tag_invoke(json::value_from_tag, json::value& jv, const attach_params& p) {
+    json::object& o = jv.emplace_object();
+    o["customer"] = p.customer;
+    o["product"] = p.product;
+    put(o, "customerData", p.customer_data);
+    put(o, "metadata", p.metadata);
+    put(o, "channels", p.channels);
+    put(o, "currency", p.currency);
+    put(o, "callbackUrl", p.callback_url);
+}
+
+void tag_invoke(json::value_from_tag, json::value& jv, const check_params& p) {
+    json::object& o = jv.emplace_object();
+    o["customer"] = p.customer;
+    o["feature"] = p.feature;
+    put(o, "value", p.value);
+    put(o, "customerData", p.customer_data);
+    put(o, "sendEvent", p.send_event);
+    put(o, "entity", p.entity);
+}
+
+void tag_invoke(json::value_from_tag, json::value& jv, const track_params& p) {
+    json::object& o = jv.emplace_object();
+    o["customer"] = p.customer;
+    o["feature"] = p.feature;
+    put(o, "value", p.value);
+    put(o, "customerData", p.customer_data);
+    put(o, "entity", p.entity);
+    put(o, "metadata", p.metadata);
+}
+
+void tag_invoke(json::value_from_tag, json::value& jv, const add_entity_params& p) {
+    json::object& o = jv.emplace_object();
+    o["customer"] = p.customer;
+    o["feature"] = p.feature;
+    o["entity"] = p.entity;
+    put(o, "name", p.name);
+    put(o, "email", p.email);
+    put(o, "metadata", p.metadata);
+}
+
+void tag_invoke(json::value_from_tag, json::value& jv, const remove_entity_params& p) {
+    json::object& o = jv.emplace_object();
+    o["customer"] = p.customer;
+    o["feature"] = p.feature;
+    o["entity"] = p.entity;
+}
+
+// ---- responses -------------------------------------------------------------------------------
+
+customer_record tag_invoke(json::value_to_tag<customer_record>, const json::value& jv) {
+    const auto& o = as_object(jv, "customer");
+    customer_record r;
+    r.id = req_string(o, "id");
+    r.email = opt_string(o, "email").value_or("");
+    r.name = opt_string(o, "name").value_or("");
+    r.metadata = opt_object(o, "metadata");
+    r.created_at = opt_time(o, "createdAt").value_or(time_point{});
+    r.updated_at = opt_time(o, "updatedAt").value_or(r.created_at);
+    return r;
+}
+
+plan_feature tag_invoke(json::value_to_tag<plan_feature>, const json::value& jv) {
+    const auto& o = as_object(jv, "plan feature");
+    plan_feature f;
+    f.slug = req_string(o, "slug");
+    f.name = opt_string(o, "name").value_or(f.slug);
+    f.type = opt_string(o, "type").value_or("");
+    f.enabled = opt_bool(o, "enabled", true);
+    f.limit = opt_number(o, "limit");
+    f.trial_limit = opt_number(o, "trialLimit");
+    f.reset_interval = opt_string(o, "resetInterval");
+    f.unit = opt_string(o, "unit");
+    return f;
+}
+
+plan tag_invoke(json::value_to_tag<plan>, const json::value& jv) {
+    const auto& o = as_object(jv, "plan");
+    plan p;
+    p.id = opt_string(o, "id").value_or("");
+    p.slug = req_string(o, "slug");
+    p.name = opt_string(o, "name").value_or(p.slug);
+    p.description = opt_string(o, "description");
+    p.price = opt_int(o, "price").value_or(0);
+    p.currency = opt_string(o, "currency").value_or("");
+    p.interval = opt_string(o, "interval").value_or("");
+    p.type = opt_string(o, "type").value_or("");
+    p.billing_type = opt_string(o, "billingType").value_or("");
+    p.is_addon = opt_bool(o, "isAddon", false);
+    p.plan_group = opt_string(o, "planGroup");
+    p.trial_days = static_cast<int>(opt_int(o, "trialDays").value_or(0));
+    p.trial_card_required = opt_bool(o, "trialCardRequired", false);
+    if (const json::value* fs = field(o, "features")) {
+        if (!fs->is_array()) wrong_type("features", "an array");
+        p.features = json::value_to<std::vector<plan_feature>>(*fs);
+    }
+    return p;
+}
+
+attach_result tag_invoke(json::value_to_tag<attach_result>, const json::value& jv) {
+    const auto& o = as_object(jv, "attach result");
+    attach_result r;
+    r.requires_checkout = opt_bool(o, "requiresCheckout", false);
+    r.checkout_url = opt_string(o, "checkoutUrl");
+    r.type = opt_string(o, "type");
+    r.subscription_id = opt_string(o, "subscriptionId");
+    r.customer_id = opt_string(o, "customer_id");
+    r.reference = opt_string(o, "reference");
+    r.access_code = opt_string(o, "accessCode");
+    r.message = opt_string(o, "message");
+    r.trial = raw(o, "trial");
+    return r;
+}
+
+access_result tag_invoke(json::value_to_tag<access_result>, const json::value& jv) {
+    const auto& o = as_object(jv, "access result");
+    access_result r;
+    if (!field(o, "allowed")) throw decode_error("missing field 'allowed'");
+    r.allowed = opt_bool(o, "allowed", false);
+    r.code = opt_string(o, "code").value_or("");
+    r.usage = opt_number(o, "usage");
+    r.limit = opt_number(o, "limit");
+    r.balance = opt_number(o, "balance");
+    r.resets_at = opt_time(o, "resetsAt");
+    r.reset_interval = opt_string(o, "resetInterval");
+    r.credits = raw(o, "credits");
+    r.details = opt_object(o, "details");
+    return r;
+}
+
+add_entity_result tag_invoke(json::value_to_tag<add_entity_result>, const json::value& jv) {
+    const auto& o = as_object(jv, "add entity result");
+    add_entity_result r;
+    r.entity_id = req_string(o, "entityId");
+    r.feature_id = opt_string(o, "featureId").value_or("");
+    r.count = opt_int(o, "count").value_or(0);
+    r.limit = opt_int(o, "limit");
+    r.remaining = opt_int(o, "remaining");
+    r.restored = opt_bool(o, "restored", false);
+    return r;
+}
+
+remove_entity_result tag_invoke(json::value_to_tag<remove_entity_result>, const json::value& jv) {
+    const auto& o = as_object(jv, "remove entity result");
+    remove_entity_result r;
+    r.entity_id = req_string(o, "entityId");
+    r.count = opt_int(o, "count");
+    return r;
+}
+
+entity tag_invoke(json::value_to_tag<entity>, const json::value& jv) {
+    const auto& o = as_object(jv, "entity");
+    entity e;
+    e.id = req_string(o, "id");
+    e.feature_id = opt_string(o, "featureId").value_or("");
+    e.name = opt_string(o, "name");
+    e.email = opt_string(o, "email");
+    e.metadata = opt_object(o, "metadata");
+    e.status_text = opt_string(o, "status").value_or("");
+    e.status = e.status_text == "active"            ? entity_status::active
+               : e.status_text == "pending_removal" ? entity_status::pending_removal
+                                                    : entity_status::unknown;
+    e.created_at = opt_time(o, "createdAt").value_or(time_point{});
+    return e;
+}
+
+list_entities_result tag_invoke(json::value_to_tag<list_entities_result>, const json::value& jv) {
+    const auto& o = as_object(jv, "entity list");
+    list_entities_result r;
+    const json::value* es = field(o, "entities");
+    if (!es) throw decode_error("missing field 'entities'");
+    if (!es->is_array()) wrong_type("entities", "an array");
+    r.entities = json::value_to<std::vector<entity>>(*es);
+    r.total = opt_int(o, "total").value_or(static_cast<std::int64_t>(r.entities.size()));
+    return r;
+}
+
+const char* to_string(entity_status s) noexcept {
+    switch (s) {
+    case entity_status::active: return "active";
+    case entity_status::pending_removal: return "pending_removal";
+    default: return "unknown";
+    }
+}
+
+} // namespace owo

@@ -1,0 +1,125 @@
+#include "response.hpp"
+
+#include <boost/json/parse.hpp>
+
+namespace owo::detail {
+
+namespace json = boost::json;
+
+namespace {
+
+std::string_view status_code_name(int status) {
+    switch (status) {
+    case 400: return "invalid_request";
+    case 401: return "unauthorized";
+    case 403: return "forbidden";
+    case 404: return "not_found";
+    case 409: return "conflict";
+    case 413: return "payload_too_large";
+    case 429: return "rate_limited";
+    default: return status >= 500 ? "server_error" : "unexpected_status";
+    }
+}
+
+const json::string* string_at(const json::object& o, std::string_view key) {
+    auto it = o.find(key);
+    return it != o.end() ? it->value().if_string() : nullptr;
+}
+
+std::optional<double> number_at(const json::object& o, std::string_view key) {
+    auto it = o.find(key);
+    if (it == o.end()) return std::nullopt;
+    const auto& v = it->value();
+    if (v.is_int64()) return static_cast<double>(v.get_int64());
+    if (v.is_uint64()) return static_cast<double>(v.get_uint64());
+    if (v.is_double()) return v.get_double();
+    return std::nullopt;
+}
+
+bool parse_object(std::string_view text, json::object& out) {
+    json::parse_options opts;
+    opts.max_depth = 64;
+    boost::system::error_code ec;
+    json::value v = json::parse(text, ec, {}, opts);
+    if (ec || !v.is_object()) return false;
+    out = std::move(v.get_object());
+    return true;
+}
+
+// PROTOCOL.md: code = body.code, else body.error.code; message = body.error (string), else
+// body.error.message, else body.message.
+void read_error_body(const json::object& body, diagnostics& d) {
+    const json::object* nested = nullptr;
+    if (auto it = body.find("error"); it != body.end()) nested = it->value().if_object();
+    if (auto c = string_at(body, "code")) d.code = *c;
+    else if (nested) {
+        if (auto c2 = string_at(*nested, "code")) d.code = *c2;
+    }
+    if (auto m = string_at(body, "error")) d.message = *m;
+    else if (nested && string_at(*nested, "message")) d.message = *string_at(*nested, "message");
+    else if (auto m2 = string_at(body, "message")) d.message = *m2;
+    d.current = number_at(body, "current");
+    d.limit = number_at(body, "limit");
+    if (auto f = string_at(body, "feature")) d.feature = std::string(*f);
+}
+
+} // namespace
+
+std::string excerpt(std::string_view body) {
+    std::string out;
+    for (unsigned char c : body.substr(0, 200)) out.push_back(c >= 0x20 && c < 0x7f ? char(c) : '?');
+    if (body.size() > 200) out += "...";
+    return out;
+}
+
+error classify_failure(int status, std::string_view code, std::string_view message) {
+    if (code == "limit_exceeded") return error::limit_exceeded;
+    if (status == 404 || code == "customer_not_found" || code == "feature_not_found" ||
+        code == "entity_not_found") {
+        if (code == "customer_not_found" || message == "Customer not found") return error::customer_not_found;
+        if (code == "feature_not_found" || message == "Feature not found") return error::feature_not_found;
+        if (code == "entity_not_found" || message == "Entity not found") return error::entity_not_found;
+        if (message.starts_with("Plan '") && message.ends_with("' not found")) return error::plan_not_found;
+        if (status == 404) return error::not_found;
+    }
+    switch (status) {
+    case 400: case 422: return error::invalid_request;
+    case 401: return error::unauthorized;
+    case 403: return error::forbidden;
+    case 409: return message == "Entity already exists" ? error::entity_exists : error::conflict;
+    case 413: return error::payload_too_large;
+    case 429: return error::rate_limited;
+    default: return status >= 500 && status <= 599 ? error::server_error : error::unexpected_status;
+    }
+}
+
+interpreted_response interpret_response(int status, std::string_view text) {
+    interpreted_response r;
+    bool is_json = parse_object(text, r.body);
+    bool ok_status = status >= 200 && status <= 299;
+    if (ok_status && is_json) {
+        auto s = r.body.find("success");
+        if (s == r.body.end() || !s->value().is_bool() || s->value().get_bool()) return r;
+    }
+    diagnostics& d = r.diag;
+    d.http_status = status;
+    if (ok_status) {
+        // 2xx that is not a usable JSON object (or says success:false): we cannot trust it.
+        if (is_json) read_error_body(r.body, d);
+        if (d.message.empty())
+            d.message = is_json ? "response reported failure without a message"
+                                : "response body is not a JSON object: " + excerpt(text);
+        if (d.code.empty()) d.code = "bad_response";
+        r.ec = error::bad_response;
+    } else {
+        if (is_json) read_error_body(r.body, d);
+        else d.message = excerpt(text);
+        if (d.code.empty()) d.code = status_code_name(status);
+        r.ec = classify_failure(status, d.code, d.message);
+    }
+    if (is_json) d.body = std::move(r.body);
+    r.body = {};
+    return r;
+}
+
+} // namespace owo::detail

@@ -1,0 +1,81 @@
+#include "urls.hpp"
+
+#include <owostack/error.hpp>
+
+#include <boost/asio/ip/address.hpp>
+#include <boost/url/encode.hpp>
+#include <boost/url/parse.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
+#include <boost/url/url_view.hpp>
+
+namespace owo::detail {
+
+namespace urls = boost::urls;
+
+std::string base_url::host_header() const {
+    std::string h = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+    if (port != (tls ? "443" : "80")) h += ":" + port;
+    return h;
+}
+
+bool is_ip_literal(std::string_view host) {
+    boost::system::error_code ec;
+    boost::asio::ip::make_address(std::string(host), ec);
+    return !ec;
+}
+
+bool is_loopback_host(std::string_view host) {
+    if (host == "localhost") return true;
+    boost::system::error_code ec;
+    auto a = boost::asio::ip::make_address(std::string(host), ec);
+    return !ec && a.is_loopback();
+}
+
+base_url parse_base_url(std::string_view text, boost::system::error_code& ec, std::string& why) {
+    base_url out;
+    auto fail = [&](std::string msg) {
+        ec = error::invalid_argument;
+        why = std::move(msg);
+        return base_url{};
+    };
+    auto parsed = urls::parse_absolute_uri(text);
+    if (!parsed) return fail("api_url is not an absolute URL");
+    urls::url_view u = *parsed;
+    if (u.has_userinfo()) return fail("api_url must not contain user information");
+    if (u.has_query() || u.has_fragment()) return fail("api_url must not have a query or fragment");
+    auto scheme = u.scheme_id();
+    if (scheme != urls::scheme::https && scheme != urls::scheme::http)
+        return fail("api_url must use https:// (or http:// to a loopback host)");
+    out.tls = scheme == urls::scheme::https;
+    out.host = u.host_address();   // IPv6 without brackets
+    if (out.host.empty()) return fail("api_url has no host");
+    if (!out.tls && !is_loopback_host(out.host))
+        return fail("plain http:// is only allowed to a loopback host; use https://");
+    out.port = u.has_port() ? std::string(u.port()) : (out.tls ? "443" : "80");
+    std::string path(u.encoded_path());
+    while (!path.empty() && path.back() == '/') path.pop_back();
+    out.path_prefix = path;
+    out.text = std::string(out.tls ? "https://" : "http://") + out.host_header() + out.path_prefix;
+    ec.clear();
+    return out;
+}
+
+std::string make_target(const base_url& base, std::initializer_list<std::string_view> segments,
+                        const query_params& query) {
+    std::string t = base.path_prefix;
+    for (auto s : segments) {
+        t.push_back('/');
+        t += urls::encode(s, urls::unreserved_chars);
+    }
+    char sep = '?';
+    for (const auto& [k, v] : query) {
+        t.push_back(sep);
+        sep = '&';
+        t += urls::encode(k, urls::unreserved_chars);
+        t.push_back('=');
+        t += urls::encode(v, urls::unreserved_chars);
+    }
+    return t;
+}
+
+} // namespace owo::detail

@@ -1,0 +1,38 @@
+// The base URL and request targets (paths and query strings), built with Boost.URL.
+#pragma once
+
+#include <boost/system/error_code.hpp>
+
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace owo::detail {
+
+struct base_url {
+    bool tls = true;
+    std::string host;         ///< without brackets for IPv6
+    std::string port;         ///< always set ("443" by default)
+    std::string path_prefix;  ///< e.g. "/v1", no trailing slash
+    std::string text;         ///< normalised, e.g. "https://api.owostack.com/v1"
+
+    std::string host_header() const;  ///< Host header value: host[:port]
+};
+
+/// Parses and checks an API base URL: https://, or http:// to a loopback host only.
+/// On failure sets `ec` to error::invalid_argument and `why` to a message.
+base_url parse_base_url(std::string_view text, boost::system::error_code& ec, std::string& why);
+
+bool is_loopback_host(std::string_view host);
+bool is_ip_literal(std::string_view host);
+
+using query_params = std::vector<std::pair<std::string_view, std::string_view>>;
+
+/// prefix + "/" + each segment percent-encoded, then "?k=v&..." with every value encoded
+/// (so '+', '@', '/', '&' survive as data).
+std::string make_target(const base_url& base, std::initializer_list<std::string_view> segments,
+                        const query_params& query = {});
+
+} // namespace owo::detail
