@@ -121,13 +121,13 @@ time_point parse_timestamp(const json::value& v) {
         if (auto t = parse_iso8601(v.get_string())) return *t;
         throw decode_error("timestamp is not ISO-8601: '" + std::string(v.get_string().subview(0, 40)) + "'");
     }
-    double ms;
-    if (v.is_int64()) ms = static_cast<double>(v.get_int64());
-    else if (v.is_uint64()) ms = static_cast<double>(v.get_uint64());
-    else if (v.is_double()) ms = v.get_double();
-    else throw decode_error("timestamp is neither a number nor a string");
-    return time_point(std::chrono::duration_cast<time_point::duration>(
-        std::chrono::duration<double, std::milli>(ms)));
+    std::chrono::milliseconds ms;
+    if (v.is_int64()) ms = std::chrono::milliseconds(v.get_int64());
+    else if (v.is_uint64() && v.get_uint64() < (1ull << 62)) ms = std::chrono::milliseconds(static_cast<std::int64_t>(v.get_uint64()));
+    else if (v.is_double() && std::isfinite(v.get_double()) && std::abs(v.get_double()) < 1e17)
+        ms = std::chrono::milliseconds(std::llround(v.get_double()));
+    else throw decode_error("timestamp is neither epoch milliseconds nor an ISO-8601 string");
+    return time_point(std::chrono::duration_cast<time_point::duration>(ms));
 }
 
 } // namespace detail
