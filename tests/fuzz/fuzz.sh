@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Builds the fuzz targets with clang's libFuzzer (+ASan/UBSan) and runs each for a bounded time.
+#   bash tests/fuzz/fuzz.sh [seconds-per-target]      (default 60)
+# Needs: apt-get install clang-14 libclang-rt-14-dev. New crashes land in build-fuzz/.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+secs=${1:-60}
+cxx=$(command -v clang++-14 || command -v clang++ || true)
+if [ -z "$cxx" ]; then echo "clang++ not found: apt-get install clang-14 libclang-rt-14-dev" >&2; exit 1; fi
+mkdir -p build-fuzz/corpus-response
+flags=(-std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc)
+"$cxx" "${flags[@]}" tests/fuzz/response_fuzz.cpp src/response.cpp src/json_mapping.cpp src/error.cpp \
+  -lboost_json -o build-fuzz/response_fuzz
+# The working corpus starts from the checked-in seeds; new finds stay in build-fuzz/.
+build-fuzz/response_fuzz -max_total_time="$secs" -max_len=4096 -artifact_prefix=build-fuzz/ \
+  build-fuzz/corpus-response tests/fuzz/corpus/response
