@@ -160,6 +160,8 @@ client::client(executor_type ex, config cfg)
 client::executor_type client::get_executor() const noexcept { return impl_->executor; }
 const std::string& client::api_url() const noexcept { return impl_->base.text; }
 
+pool_counters client::stats() const { return impl_->http.pool().stats(); }
+
 template <class R, class P>
 asio::awaitable<R> client::await_result(client self, start_fn<R, P> start, P p) {
     diagnostics diag;

@@ -38,12 +38,6 @@ private:
     bool reusable_ = false;
 };
 
-struct pool_stats {
-    std::uint64_t connections_opened = 0;
-    std::uint64_t tls_handshakes = 0;
-    std::uint64_t reuses = 0;
-};
-
 struct acquire_result {
     boost::system::error_code ec;
     std::string failure_reason;   ///< e.g. why a certificate was refused
@@ -62,9 +56,12 @@ public:
     /// Always dials a new connection (used to re-dial once after a stale keep-alive).
     boost::asio::awaitable<acquire_result> dial(clock::time_point deadline);
 
-    const pool_stats& stats() const noexcept { return stats_; }
-    std::size_t open_connections() const noexcept { return open_; }
-    std::size_t idle_connections() const noexcept { return idle_.size(); }
+    pool_counters stats() const noexcept {
+        pool_counters s = stats_;
+        s.open_connections = open_;
+        s.idle_connections = idle_.size();
+        return s;
+    }
 
 private:
     friend class pooled_connection;
@@ -79,7 +76,7 @@ private:
     std::vector<std::unique_ptr<connection>> idle_;   // most recently used at the back
     std::deque<std::shared_ptr<waiter>> waiters_;
     std::size_t open_ = 0;                              // idle + on loan + dialling
-    pool_stats stats_;
+    pool_counters stats_;   // the monotonic counters; the live ones are filled by stats()
 };
 
 } // namespace owo::detail

@@ -52,6 +52,8 @@ public:
     executor_type get_executor() const noexcept;
     /// The base URL in use, e.g. "https://api.owostack.com/v1".
     const std::string& api_url() const noexcept;
+    /// Pool counters. Read them from the client's executor, or while no operation runs.
+    pool_counters stats() const;
 
 #define OWO_CLIENT_OPERATION(name, params_type, result_type)                                      \
     boost::asio::awaitable<result_type> name(params_type p) const;                                \

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -25,6 +26,15 @@ struct request_event {
     std::string_view idempotency_key;  ///< empty for GETs
     boost::system::error_code error;   ///< transport or protocol failure of this attempt
     bool reused_connection = false;    ///< the attempt ran on a pooled keep-alive connection
+};
+
+/// Counters of one client's connection pool (see client::stats()).
+struct pool_counters {
+    std::uint64_t connections_opened = 0;   ///< dials attempted
+    std::uint64_t tls_handshakes = 0;       ///< handshakes completed
+    std::uint64_t reuses = 0;               ///< calls served by an idle keep-alive connection
+    std::size_t open_connections = 0;       ///< idle + in use, now
+    std::size_t idle_connections = 0;
 };
 
 /// Connection pool bounds (per client; a client talks to one origin).
