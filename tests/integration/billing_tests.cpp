@@ -10,12 +10,13 @@ BOOST_AUTO_TEST_SUITE(billing)
 
 BOOST_AUTO_TEST_CASE(plans_and_plan) {
     run(config_for(shared_server()), [&](owo::client& owo) -> asio::awaitable<void> {
-        auto plans = co_await owo.plans({});
+        owo::plans_params plans_req{};
+        auto plans = co_await owo.plans(plans_req);
         BOOST_TEST(plans.size() >= 2u);
         auto team = co_await owo.plan("team");
-        BOOST_TEST(team.slug == "team");
+        BOOST_TEST(team.slug == std::string_view("team"));
         BOOST_TEST(team.price == 4900);
-        BOOST_TEST(team.type == "paid");
+        BOOST_TEST(team.type == std::string_view("paid"));
         bool has_seats = false;
         for (const auto& f : team.features)
             if (f.slug == "seats") {
@@ -25,58 +26,77 @@ BOOST_AUTO_TEST_CASE(plans_and_plan) {
         BOOST_TEST(has_seats);
         auto missing = co_await expect_error(owo.plan("gold"));
         BOOST_TEST((missing.code() == owo::error::plan_not_found));
-        BOOST_TEST(missing.server_message() == "Plan 'gold' not found");
+        BOOST_TEST(missing.server_message() == std::string_view("Plan 'gold' not found"));
     });
 }
 
 BOOST_AUTO_TEST_CASE(paid_plan_activates_after_sandbox_checkout) {
     auto& srv = shared_server();
     run(config_for(srv), [&](owo::client& owo) -> asio::awaitable<void> {
-        owo::customer org = co_await owo.customer({.email = unique_email("paid")});
-        auto a = co_await org.attach({.product = "team"});
+        owo::customer_params customer_req2{.email = unique_email("paid")};
+        owo::customer org = co_await owo.customer(customer_req2);
+        owo::attach_params attach_req3{.product = "team"};
+        auto a = co_await org.attach(attach_req3);
         BOOST_TEST(a.requires_checkout);
         BOOST_REQUIRE(a.checkout_url.has_value());
         BOOST_TEST(https_get_status(*a.checkout_url, srv.ca_file()) == 200);
-        for (int i = 0; i < 5; ++i) co_await org.add_entity({.feature = "seats", .entity = "s" + std::to_string(i)});
-        auto over = co_await expect_error(org.add_entity({.feature = "seats", .entity = "s5"}));
+        for (int i = 0; i < 5; ++i) {
+            owo::add_entity_params req{.feature = "seats", .entity = "s" + std::to_string(i)};
+            co_await org.add_entity(req);
+        }
+        owo::add_entity_params add_entity_req4{.feature = "seats", .entity = "s5"};
+        auto over = co_await expect_error(org.add_entity(add_entity_req4));
         BOOST_TEST(over.diag().limit.value_or(-1) == 5);
     });
 }
 
 BOOST_AUTO_TEST_CASE(check_and_track) {
     run(config_for(shared_server()), [&](owo::client& owo) -> asio::awaitable<void> {
-        owo::customer org = co_await owo.customer({.email = unique_email("usage")});
-        auto none = co_await org.check({.feature = "api-calls"});
+        owo::customer_params customer_req5{.email = unique_email("usage")};
+        owo::customer org = co_await owo.customer(customer_req5);
+        owo::check_params check_req6{.feature = "api-calls"};
+        auto none = co_await org.check(check_req6);
         BOOST_TEST(!none.allowed);   // no subscription yet: a denial is a result, not an error
-        BOOST_TEST(none.code == "no_active_subscription");
+        BOOST_TEST(none.code == std::string_view("no_active_subscription"));
 
-        co_await org.attach({.product = "trio"});
-        co_await org.add_entity({.feature = "seats", .entity = "alice"});
-        auto seat = co_await org.check({.feature = "seats", .entity = "alice"});
+        owo::attach_params attach_req7{.product = "trio"};
+        co_await org.attach(attach_req7);
+        owo::add_entity_params add_entity_req8{.feature = "seats", .entity = "alice"};
+        co_await org.add_entity(add_entity_req8);
+        owo::check_params check_req9{.feature = "seats", .entity = "alice"};
+        auto seat = co_await org.check(check_req9);
         BOOST_TEST(seat.allowed);
         BOOST_TEST(seat.usage.value_or(-1) == 1);
         BOOST_TEST(seat.balance.value_or(-1) == 2);
-        auto ghost = co_await org.check({.feature = "seats", .entity = "ghost"});
+        owo::check_params check_req10{.feature = "seats", .entity = "ghost"};
+        auto ghost = co_await org.check(check_req10);
         BOOST_TEST(!ghost.allowed);
-        BOOST_TEST(ghost.code == "entity_not_found");
-        auto too_many = co_await org.check({.feature = "seats", .value = 3});
+        BOOST_TEST(ghost.code == std::string_view("entity_not_found"));
+        owo::check_params check_req11{.feature = "seats", .value = 3};
+        auto too_many = co_await org.check(check_req11);
         BOOST_TEST(!too_many.allowed);
-        BOOST_TEST(too_many.code == "limit_exceeded");
+        BOOST_TEST(too_many.code == std::string_view("limit_exceeded"));
 
-        auto t = co_await org.track({.feature = "api-calls", .value = 40});
+        owo::track_params track_req12{.feature = "api-calls", .value = 40};
+        auto t = co_await org.track(track_req12);
         BOOST_TEST(t.allowed);
-        auto c = co_await org.check({.feature = "api-calls", .value = 60});
+        owo::check_params check_req13{.feature = "api-calls", .value = 60};
+        auto c = co_await org.check(check_req13);
         BOOST_TEST(c.allowed);
         BOOST_TEST(c.usage.value_or(-1) == 40);
-        auto c2 = co_await org.check({.feature = "api-calls", .value = 61});
+        owo::check_params check_req14{.feature = "api-calls", .value = 61};
+        auto c2 = co_await org.check(check_req14);
         BOOST_TEST(!c2.allowed);
-        auto sent = co_await org.check({.feature = "api-calls", .value = 10, .send_event = true});
+        owo::check_params check_req15{.feature = "api-calls", .value = 10, .send_event = true};
+        auto sent = co_await org.check(check_req15);
         BOOST_TEST(sent.allowed);
-        auto c3 = co_await org.check({.feature = "api-calls", .value = 1});
+        owo::check_params check_req16{.feature = "api-calls", .value = 1};
+        auto c3 = co_await org.check(check_req16);
         BOOST_TEST(c3.usage.value_or(-1) == 50);
 
-        auto unknown = co_await expect_error(owo.track({.customer = "00000000-0000-4000-8000-000000000000",
-                                                        .feature = "api-calls"}));
+        owo::track_params track_req17{.customer = "00000000-0000-4000-8000-000000000000",
+                                                        .feature = "api-calls"};
+        auto unknown = co_await expect_error(owo.track(track_req17));
         BOOST_TEST((unknown.code() == owo::error::customer_not_found));
     });
 }

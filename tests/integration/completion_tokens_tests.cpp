@@ -47,29 +47,35 @@ BOOST_AUTO_TEST_CASE(future_token_from_another_thread) {
     } catch (const boost::system::system_error& e) {
         BOOST_TEST((e.code() == owo::error::plan_not_found));
     }
-    BOOST_TEST(diag.message == "Plan 'nope' not found");
+    BOOST_TEST(diag.message == std::string_view("Plan 'nope' not found"));
     guard.reset();
     io.join();
 }
 
 BOOST_AUTO_TEST_CASE(as_tuple_with_diagnostics_keeps_every_detail) {
     run(config_for(shared_server()), [&](owo::client& owo) -> asio::awaitable<void> {
-        auto org = co_await owo.customer({.email = unique_email("tuple")});
-        co_await org.attach({.product = "trio"});
-        for (int i = 0; i < 3; ++i) co_await org.add_entity({.feature = "seats", .entity = "t" + std::to_string(i)});
+        owo::customer_params customer_req{.email = unique_email("tuple")};
+        auto org = co_await owo.customer(customer_req);
+        owo::attach_params attach_req2{.product = "trio"};
+        co_await org.attach(attach_req2);
+        for (int i = 0; i < 3; ++i) {
+            owo::add_entity_params req{.feature = "seats", .entity = "t" + std::to_string(i)};
+            co_await org.add_entity(req);
+        }
         owo::diagnostics diag;
-        auto [ec, r] = co_await org.async_add_entity({.feature = "seats", .entity = "t9"}, diag,
+        owo::add_entity_params add_entity_req3{.feature = "seats", .entity = "t9"};
+        auto [ec, r] = co_await org.async_add_entity(add_entity_req3, diag,
                                                      asio::as_tuple(asio::use_awaitable));
         BOOST_TEST((ec == owo::error::limit_exceeded));
         BOOST_TEST(diag.http_status == 400);
         BOOST_TEST(diag.current.value_or(-1) == 3);
         BOOST_TEST(diag.limit.value_or(-1) == 3);
-        BOOST_TEST(diag.feature.value_or("") == "seats");
+        BOOST_TEST(diag.feature.value_or("") == std::string_view("seats"));
         BOOST_TEST(diag.body.contains("code"));
         // deferred: nothing runs until awaited
         auto op = owo.async_plan("trio", asio::deferred);
         auto p = co_await std::move(op)(asio::use_awaitable);
-        BOOST_TEST(p.slug == "trio");
+        BOOST_TEST(p.slug == std::string_view("trio"));
     });
 }
 

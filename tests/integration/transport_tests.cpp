@@ -20,10 +20,11 @@ BOOST_AUTO_TEST_CASE(wrong_key_is_unauthorized_and_never_echoed) {
             << ev.error.message() << '\n';
     };
     run(cfg, [&](owo::client& owo) -> asio::awaitable<void> {
-        auto e = co_await expect_error(owo.customer({.email = unique_email("x")}));
+        owo::customer_params customer_req{.email = unique_email("x")};
+        auto e = co_await expect_error(owo.customer(customer_req));
         BOOST_TEST((e.code() == owo::error::unauthorized));
         BOOST_TEST(e.http_status() == 401);
-        BOOST_TEST(e.server_message() == "Invalid API Key");
+        BOOST_TEST(e.server_message() == std::string_view("Invalid API Key"));
         BOOST_TEST(std::string(e.what()).find(secret) == std::string::npos);
         BOOST_TEST(e.diag().attempts == 1);   // 401 is not retried
     });
@@ -35,7 +36,8 @@ BOOST_AUTO_TEST_CASE(untrusted_certificate_fails_verification) {
     auto cfg = config_for(shared_server());
     cfg.ca_file.clear();   // neither the system store nor a CA file trusts the local CA
     run(cfg, [&](owo::client& owo) -> asio::awaitable<void> {
-        auto e = co_await expect_error(owo.plans({}));
+        owo::plans_params plans_req2{};
+        auto e = co_await expect_error(owo.plans(plans_req2));
         BOOST_TEST((e.code().category() == asio::error::get_ssl_category()));
         BOOST_TEST(e.diag().message.find("certificate verification failed") != std::string::npos,
                    e.diag().message);
@@ -53,9 +55,14 @@ BOOST_AUTO_TEST_CASE(connections_are_kept_alive_and_reused) {
         if (!ev.idempotency_key.empty()) keys.emplace_back(ev.idempotency_key);
     };
     run(cfg, [&](owo::client& owo) -> asio::awaitable<void> {
-        auto org = co_await owo.customer({.email = unique_email("reuse")});
-        for (int i = 0; i < 10; ++i) co_await org.list_entities({});
-        co_await org.add_entity({.feature = "seats", .entity = "a"});
+        owo::customer_params customer_req3{.email = unique_email("reuse")};
+        auto org = co_await owo.customer(customer_req3);
+        for (int i = 0; i < 10; ++i) {
+            owo::list_entities_params req{};
+            co_await org.list_entities(req);
+        }
+        owo::add_entity_params add_entity_req4{.feature = "seats", .entity = "a"};
+        co_await org.add_entity(add_entity_req4);
     });
     BOOST_TEST(total == 12);
     BOOST_TEST(reused == 11);   // one TLS connection served every call
@@ -68,13 +75,17 @@ BOOST_AUTO_TEST_CASE(control_characters_never_reach_the_wire) {
     auto cfg = config_for(shared_server());
     cfg.on_request = [&](const owo::request_event&) { ++requests; };
     run(cfg, [&](owo::client& owo) -> asio::awaitable<void> {
-        auto bad_entity = co_await expect_error(owo.add_entity({.customer = "c", .feature = "seats", .entity = "a\r\nX: y"}));
+        owo::add_entity_params add_entity_req5{.customer = "c", .feature = "seats", .entity = "a\r\nX: y"};
+        auto bad_entity = co_await expect_error(owo.add_entity(add_entity_req5));
         BOOST_TEST((bad_entity.code() == owo::error::invalid_argument));
-        auto bad_key = co_await expect_error(owo.track({.customer = "c", .feature = "f", .idempotency_key = "k\n"}));
+        owo::track_params track_req6{.customer = "c", .feature = "f", .idempotency_key = "k\n"};
+        auto bad_key = co_await expect_error(owo.track(track_req6));
         BOOST_TEST((bad_key.code() == owo::error::invalid_argument));
-        auto nul = co_await expect_error(owo.list_entities({.customer = std::string("a\0b", 3)}));
+        owo::list_entities_params list_entities_req7{.customer = std::string("a\0b", 3)};
+        auto nul = co_await expect_error(owo.list_entities(list_entities_req7));
         BOOST_TEST((nul.code() == owo::error::invalid_argument));
-        auto huge = co_await expect_error(owo.remove_entity({.customer = "c", .feature = "seats", .entity = std::string(300, 'x')}));
+        owo::remove_entity_params remove_entity_req8{.customer = "c", .feature = "seats", .entity = std::string(300, 'x')};
+        auto huge = co_await expect_error(owo.remove_entity(remove_entity_req8));
         BOOST_TEST((huge.code() == owo::error::invalid_argument));
     });
     BOOST_TEST(requests == 0);
@@ -85,16 +96,20 @@ BOOST_AUTO_TEST_CASE(tenants_are_isolated) {
     std::string id;
     auto email = unique_email("tenant");
     run(config_for(srv, key_a), [&](owo::client& owo) -> asio::awaitable<void> {
-        auto c = co_await owo.customer({.email = email});
+        owo::customer_params customer_req9{.email = email};
+        auto c = co_await owo.customer(customer_req9);
         id = c.id();
-        co_await c.add_entity({.feature = "seats", .entity = "secret-seat"});
+        owo::add_entity_params add_entity_req10{.feature = "seats", .entity = "secret-seat"};
+        co_await c.add_entity(add_entity_req10);
     });
     run(config_for(srv, key_b), [&](owo::client& owo) -> asio::awaitable<void> {
         auto e = co_await expect_error(owo.get_customer(id));
         BOOST_TEST((e.code() == owo::error::customer_not_found));
-        auto l = co_await expect_error(owo.list_entities({.customer = id}));
+        owo::list_entities_params list_entities_req11{.customer = id};
+        auto l = co_await expect_error(owo.list_entities(list_entities_req11));
         BOOST_TEST((l.code() == owo::error::customer_not_found));
-        auto r = co_await expect_error(owo.remove_entity({.customer = id, .feature = "seats", .entity = "secret-seat"}));
+        owo::remove_entity_params remove_entity_req12{.customer = id, .feature = "seats", .entity = "secret-seat"};
+        auto r = co_await expect_error(owo.remove_entity(remove_entity_req12));
         BOOST_TEST((r.code() == owo::error::customer_not_found));
     });
 }

@@ -1,0 +1,54 @@
+// owostack-local's application, free of I/O: an HTTP request in, an HTTP response out.
+// Routing, authentication, body parsing, idempotency and the store lock live here; the
+// route handlers live in api_*.cpp. The network layer (http_server) and the request fuzz
+// target both drive it through handle().
+#pragma once
+
+#include "catalog.hpp"
+#include "store.hpp"
+
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+namespace owo::local {
+
+using http_request = boost::beast::http::request<boost::beast::http::string_body>;
+using http_response = boost::beast::http::response<boost::beast::http::string_body>;
+
+struct api_options {
+    std::string db_path = ":memory:";
+    std::map<std::string, std::string> api_keys;   // secret key -> organisation
+    boost::json::object catalog;                   // merged into every organisation's catalog at start
+    std::string public_url;                        // base of checkout URLs, e.g. https://127.0.0.1:8443
+};
+
+class api {
+public:
+    explicit api(api_options opts);
+    api(const api&) = delete;
+    api& operator=(const api&) = delete;
+
+    /// Answers one request. Never throws: unexpected failures become a 500 with no details.
+    http_response handle(const http_request& req);
+
+    void set_public_url(std::string url);
+
+    /// True for routes that chaos mode may disturb (the API, not the checkout page).
+    static bool is_api_route(std::string_view target);
+
+private:
+    struct routed;
+    http_response dispatch(const http_request& req);
+
+    api_options opts_;
+    std::mutex mutex_;   // one writer at a time: seat limits and idempotency are decided under it
+    store store_;
+    catalog_map catalogs_;
+};
+
+} // namespace owo::local

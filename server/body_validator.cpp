@@ -1,0 +1,135 @@
+#include "body_validator.hpp"
+
+#include "validation.hpp"
+
+#include <cmath>
+
+namespace owo::local {
+
+namespace json = boost::json;
+
+namespace {
+const char* received(const json::value* v) {
+    if (!v) return "undefined";
+    switch (v->kind()) {
+    case json::kind::null: return "null";
+    case json::kind::bool_: return "boolean";
+    case json::kind::string: return "string";
+    case json::kind::array: return "array";
+    case json::kind::object: return "object";
+    default: return "number";
+    }
+}
+} // namespace
+
+body_validator::body_validator(const json::value& body, std::initializer_list<std::string_view> allowed) {
+    if (!body.is_object()) {
+        auto i = issue("invalid_type", {}, std::string("Expected object, received ") + received(&body));
+        i["expected"] = "object";
+        i["received"] = received(&body);
+        issues_.push_back(std::move(i));
+        return;
+    }
+    obj_ = &body.get_object();
+    json::array unknown;
+    std::string listed;
+    for (const auto& kv : *obj_) {
+        bool known = false;
+        for (auto a : allowed) known = known || kv.key() == a;
+        if (!known) {
+            unknown.push_back(json::value(kv.key()));
+            listed += (listed.empty() ? "'" : ", '") + std::string(kv.key()) + "'";
+        }
+    }
+    if (!unknown.empty()) {
+        auto i = issue("unrecognized_keys", {}, "Unrecognized key(s) in object: " + listed);
+        i["keys"] = std::move(unknown);
+        issues_.push_back(std::move(i));
+    }
+}
+
+void body_validator::type_issue(std::string_view key, std::string_view expected, const json::value* got) {
+    std::string message = got ? "Expected " + std::string(expected) + ", received " + received(got) : "Required";
+    auto i = issue("invalid_type", {json::value(key)}, message);
+    i["expected"] = expected;
+    i["received"] = received(got);
+    issues_.push_back(std::move(i));
+}
+
+const json::value* body_validator::field(std::string_view key, std::string_view expected) {
+    if (!obj_) return nullptr;
+    auto v = obj_->if_contains(key);
+    bool fits = v && ((expected == "string" && v->is_string()) || (expected == "number" && v->is_number()) ||
+                      (expected == "boolean" && v->is_bool()) || (expected == "object" && v->is_object()));
+    if (v && !fits) {
+        type_issue(key, expected, v);
+        return nullptr;
+    }
+    return v;
+}
+
+std::string body_validator::required_string(std::string_view key) {
+    auto v = field(key, "string");
+    if (!v) {
+        if (obj_ && !obj_->if_contains(key)) type_issue(key, "string", nullptr);
+        return {};
+    }
+    std::string s(v->get_string());
+    if (s.empty()) {
+        auto i = issue("too_small", {json::value(key)}, "String must contain at least 1 character(s)");
+        i["minimum"] = 1;
+        i["type"] = "string";
+        i["inclusive"] = true;
+        issues_.push_back(std::move(i));
+    }
+    return s;
+}
+
+std::optional<std::string> body_validator::optional_string(std::string_view key) {
+    if (auto v = field(key, "string")) return std::string(v->get_string());
+    return std::nullopt;
+}
+
+std::string body_validator::required_email(std::string_view key) {
+    bool present = obj_ && obj_->if_contains(key);
+    std::string s = required_string(key);
+    if (present && !s.empty() && !owo::detail::check_email(key, s).empty()) {
+        auto i = issue("invalid_string", {json::value(key)}, "Invalid email");
+        i["validation"] = "email";
+        issues_.push_back(std::move(i));
+    }
+    return s;
+}
+
+std::optional<double> body_validator::optional_number(std::string_view key) {
+    auto v = field(key, "number");
+    if (!v) return std::nullopt;
+    double d = v->to_number<double>();
+    if (!std::isfinite(d)) {
+        issues_.push_back(issue("invalid_type", {json::value(key)}, "Expected a finite number"));
+        return std::nullopt;
+    }
+    return d;
+}
+
+std::optional<bool> body_validator::optional_bool(std::string_view key) {
+    if (auto v = field(key, "boolean")) return v->get_bool();
+    return std::nullopt;
+}
+
+std::optional<json::object> body_validator::optional_object(std::string_view key) {
+    if (auto v = field(key, "object")) return v->get_object();
+    return std::nullopt;
+}
+
+const json::value* body_validator::nested(std::string_view key) { return field(key, "object"); }
+
+void body_validator::merge(const body_validator& inner, std::string_view key) {
+    for (auto i : inner.issues_) {
+        auto& path = i.as_object()["path"].as_array();
+        path.insert(path.begin(), json::value(key));
+        issues_.push_back(std::move(i));
+    }
+}
+
+} // namespace owo::local

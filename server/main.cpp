@@ -1,0 +1,161 @@
+// owostack-local: see options.cpp for the command line and README.md for the story.
+#include "api.hpp"
+#include "http_server.hpp"
+#include "options.hpp"
+
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+namespace asio = boost::asio;
+namespace fs = std::filesystem;
+namespace json = boost::json;
+using namespace owo::local;
+
+namespace {
+
+asio::ip::tcp::endpoint parse_listen(const std::string& text) {
+    auto colon = text.rfind(':');
+    if (colon == std::string::npos) throw std::invalid_argument("--listen expects ADDR:PORT, got '" + text + "'");
+    std::string host = text.substr(0, colon);
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    if (host == "localhost") host = "127.0.0.1";
+    boost::system::error_code ec;
+    auto addr = asio::ip::make_address(host, ec);
+    if (ec) throw std::invalid_argument("--listen: '" + host + "' is not an IP address");
+    unsigned long port = std::stoul(text.substr(colon + 1));
+    if (port > 65535) throw std::invalid_argument("--listen: port out of range");
+    return {addr, static_cast<unsigned short>(port)};
+}
+
+json::object load_catalog(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) throw std::invalid_argument("cannot read catalog file '" + path + "'");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    boost::system::error_code ec;
+    auto v = json::parse(ss.str(), ec);
+    if (ec) throw std::invalid_argument("catalog '" + path + "' is not valid JSON: " + ec.message());
+    auto issues = validate_catalog_payload(v);
+    if (!issues.empty())
+        throw std::invalid_argument("catalog '" + path + "': " + json::serialize(issues.front().path) + ": " +
+                                    issues.front().message);
+    return v.as_object();
+}
+
+std::map<std::string, std::string> api_keys(const command_line& c) {
+    std::map<std::string, std::string> keys;
+    for (const auto& k : c.api_keys) {
+        auto colon = k.find(':');
+        std::string key = k.substr(0, colon), org = colon == std::string::npos ? key : k.substr(colon + 1);
+        if (key.empty() || org.empty()) throw std::invalid_argument("--api-key expects KEY[:ORG]");
+        keys[key] = org;
+    }
+    if (keys.empty()) {
+        const char* env = std::getenv("OWOSTACK_SECRET_KEY");
+        keys[env && *env ? env : "sk_test_owostack_local"] = "local";
+    }
+    return keys;
+}
+
+tls_material tls_for(const command_line& c) {
+    if (!c.tls_cert.empty()) return {c.tls_cert, c.tls_cert, c.tls_key};
+    fs::path dir = c.tls_dir;
+    if (dir.empty()) {
+        if (c.db == ":memory:") {
+            char tmpl[] = "/tmp/owostack-local-tls-XXXXXX";
+            if (!::mkdtemp(tmpl)) throw std::runtime_error("cannot create a temporary TLS directory");
+            dir = tmpl;
+        } else {
+            dir = fs::absolute(c.db).parent_path() / "owostack-local-tls";
+        }
+    }
+    auto m = ensure_tls_material(fs::absolute(dir));
+    m.ca_file = fs::absolute(m.ca_file).string();
+    return m;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    command_line cmd;
+    try {
+        cmd = parse_command_line(argc, argv);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "owostack-local: %s\n", e.what());
+        return 2;
+    }
+    if (cmd.help) {
+        std::fputs(usage_text(), stdout);
+        return 0;
+    }
+    try {
+        api_options ao;
+        ao.db_path = cmd.db;
+        ao.api_keys = api_keys(cmd);
+        ao.catalog = load_catalog(cmd.catalog.empty() ? OWOSTACK_DEFAULT_CATALOG : cmd.catalog);
+        api app(std::move(ao));
+
+        server_options so;
+        so.listen = parse_listen(cmd.listen);
+        so.plain_http = cmd.plain_http;
+        if (!cmd.plain_http) so.tls = tls_for(cmd);
+        so.chaos = cmd.chaos;
+        so.chaos_seed = cmd.chaos_seed;
+
+        unsigned threads = cmd.threads ? cmd.threads : std::max(1u, std::thread::hardware_concurrency());
+        asio::io_context ioc(static_cast<int>(threads));
+        http_server server(ioc, app, so);
+        server.start();
+
+        auto ep = server.local_endpoint();
+        std::string host = ep.address().is_v6() ? "[" + ep.address().to_string() + "]" : ep.address().to_string();
+        std::string origin = std::string(cmd.plain_http ? "http" : "https") + "://" + host + ":" + std::to_string(ep.port());
+        app.set_public_url(cmd.public_url.empty() ? origin : cmd.public_url);
+
+        asio::signal_set signals(ioc, SIGINT, SIGTERM);
+        asio::steady_timer deadline(ioc);
+        signals.async_wait([&](boost::system::error_code ec, int) {
+            if (ec) return;
+            std::fprintf(stderr, "owostack-local: shutting down\n");
+            server.shutdown();
+            // In-flight requests get a bounded time to finish; then we stop regardless.
+            auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+            auto poll = std::make_shared<std::function<void(boost::system::error_code)>>();
+            *poll = [&, until, poll](boost::system::error_code) {
+                if (server.session_count() == 0 || std::chrono::steady_clock::now() > until) {
+                    ioc.stop();
+                    return;
+                }
+                deadline.expires_after(std::chrono::milliseconds(20));
+                deadline.async_wait(*poll);
+            };
+            (*poll)({});
+        });
+
+        std::printf("owostack-local ready url=%s/v1 ca=%s\n", origin.c_str(), cmd.plain_http ? "" : so.tls.ca_file.c_str());
+        std::fflush(stdout);
+        std::fprintf(stderr, "owostack-local: db=%s, %zu API key(s)%s\n", cmd.db.c_str(), cmd.api_keys.size() ? cmd.api_keys.size() : 1,
+                     so.chaos ? ", CHAOS MODE" : "");
+
+        std::vector<std::thread> pool;
+        for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&] { ioc.run(); });
+        ioc.run();
+        for (auto& t : pool) t.join();
+        return 0;   // `app` closes the database on the way out
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "owostack-local: %s\n", e.what());
+        return 1;
+    }
+}

@@ -1,0 +1,66 @@
+#include "options.hpp"
+
+#include <stdexcept>
+#include <string_view>
+
+namespace owo::local {
+
+const char* usage_text() {
+    return R"(owostack-local: an Owostack-compatible API server (HTTPS + SQLite) for offline use.
+
+usage: owostack-local [options]
+  --listen ADDR:PORT     address to listen on (default 127.0.0.1:8443; port 0 = any free
+                         port; IPv6 as [::1]:PORT)
+  --db FILE              SQLite database (default ./owostack-local.db; :memory: for a
+                         throw-away store)
+  --catalog FILE         catalog JSON (Owostack sync payload shape) merged into every
+                         organisation's catalog at start (default: server/catalog.example.json)
+  --api-key KEY[:ORG]    accept KEY for organisation ORG (repeatable; ORG defaults to KEY).
+                         Default: $OWOSTACK_SECRET_KEY or sk_test_owostack_local (org "local")
+  --tls-cert FILE        PEM certificate chain; with --tls-key
+  --tls-key FILE         PEM private key
+  --tls-dir DIR          where the generated CA and certificate live (default:
+                         owostack-local-tls/ next to the database; a temp dir for :memory:)
+  --plain-http           serve plain HTTP instead of HTTPS (debugging only)
+  --public-url URL       base URL used in checkout links (default: the listening URL)
+  --threads N            I/O threads (default: number of CPUs)
+  --chaos SPEC           fault injection for tests, e.g. "reset_before=0.05,delay=0.02,
+                         delay_ms=1500,status_429=0.05,status_5xx=0.05,reset_mid_body=0.02,
+                         truncate=0.02,non_json=0.02,wrong_content_type=0.02,after_commit=0.5"
+  --chaos-seed N         seed for --chaos (default 1)
+  --help                 this text
+
+On start it prints one line:
+  owostack-local ready url=https://127.0.0.1:PORT/v1 ca=/path/to/ca.pem
+Trust that CA file in clients (owo::config::ca_file). SIGINT/SIGTERM stop it cleanly.
+)";
+}
+
+command_line parse_command_line(int argc, char** argv) {
+    command_line c;
+    for (int i = 1; i < argc; ++i) {
+        std::string_view a = argv[i];
+        auto value = [&]() -> std::string {
+            if (i + 1 >= argc) throw std::invalid_argument(std::string(a) + " needs a value");
+            return argv[++i];
+        };
+        if (a == "--help" || a == "-h") c.help = true;
+        else if (a == "--listen") c.listen = value();
+        else if (a == "--db") c.db = value();
+        else if (a == "--catalog") c.catalog = value();
+        else if (a == "--api-key") c.api_keys.push_back(value());
+        else if (a == "--tls-cert") c.tls_cert = value();
+        else if (a == "--tls-key") c.tls_key = value();
+        else if (a == "--tls-dir") c.tls_dir = value();
+        else if (a == "--plain-http") c.plain_http = true;
+        else if (a == "--public-url") c.public_url = value();
+        else if (a == "--chaos") c.chaos = chaos_spec::parse(value());
+        else if (a == "--chaos-seed") c.chaos_seed = static_cast<unsigned>(std::stoul(value()));
+        else if (a == "--threads") c.threads = static_cast<unsigned>(std::stoul(value()));
+        else throw std::invalid_argument("unknown option " + std::string(a) + " (see --help)");
+    }
+    if (c.tls_cert.empty() != c.tls_key.empty()) throw std::invalid_argument("--tls-cert and --tls-key go together");
+    return c;
+}
+
+} // namespace owo::local

@@ -1,0 +1,30 @@
+// owostack-local's command line.
+#pragma once
+
+#include "chaos.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace owo::local {
+
+struct command_line {
+    std::string listen = "127.0.0.1:8443";
+    std::string db = "owostack-local.db";
+    std::string catalog;                     // empty: the built-in example next to the binary's sources
+    std::vector<std::string> api_keys;       // KEY[:ORG]
+    std::string tls_cert, tls_key, tls_dir;
+    bool plain_http = false;
+    std::string public_url;
+    std::optional<chaos_spec> chaos;
+    unsigned chaos_seed = 1;
+    unsigned threads = 0;                    // 0: hardware concurrency
+    bool help = false;
+};
+
+/// Parses argv; throws std::invalid_argument with a message naming the bad flag.
+command_line parse_command_line(int argc, char** argv);
+const char* usage_text();
+
+} // namespace owo::local

@@ -1,0 +1,108 @@
+#include "local_server.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <stdexcept>
+#include <thread>
+
+namespace owo::test {
+
+namespace {
+
+std::string field(const std::string& line, const std::string& name) {
+    auto at = line.find(name + "=");
+    if (at == std::string::npos) return {};
+    auto start = at + name.size() + 1;
+    auto end = line.find(' ', start);
+    return line.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+
+} // namespace
+
+local_server::local_server(local_server_options opts) : opts_(std::move(opts)) {
+    std::vector<std::string> args{OWOSTACK_LOCAL_PATH, "--listen", "127.0.0.1:0", "--db", opts_.db, "--catalog",
+                                  opts_.catalog, "--threads", "2"};
+    for (const auto& k : opts_.api_keys) args.insert(args.end(), {"--api-key", k});
+    if (opts_.plain_http) args.push_back("--plain-http");
+    if (!opts_.tls_dir.empty()) args.insert(args.end(), {"--tls-dir", opts_.tls_dir});
+    args.insert(args.end(), opts_.extra_args.begin(), opts_.extra_args.end());
+
+    int out[2];
+    if (::pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+    pid_ = ::fork();
+    if (pid_ < 0) throw std::runtime_error("fork failed");
+    if (pid_ == 0) {
+        ::dup2(out[1], STDOUT_FILENO);
+        std::vector<char*> argv;
+        for (auto& a : args) argv.push_back(a.data());
+        argv.push_back(nullptr);
+        ::execv(argv[0], argv.data());
+        ::_exit(127);
+    }
+    ::close(out[1]);
+
+    // Wait for the ready line (bounded): the server prints it once it is listening.
+    std::string line;
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (line.find('\n') == std::string::npos) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        pollfd p{out[0], POLLIN, 0};
+        if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
+        char buf[512];
+        auto n = ::read(out[0], buf, sizeof buf);
+        if (n <= 0) break;
+        line.append(buf, static_cast<std::size_t>(n));
+    }
+    ::close(out[0]);
+    url_ = field(line.substr(0, line.find('\n')), "url");
+    ca_file_ = field(line.substr(0, line.find('\n')), "ca");
+    if (line.rfind("owostack-local ready", 0) != 0 || url_.empty()) {
+        kill_hard();
+        throw std::runtime_error("owostack-local did not become ready; it printed: " + line);
+    }
+    auto colon = url_.rfind(':');
+    port_ = static_cast<unsigned short>(std::stoi(url_.substr(colon + 1)));
+}
+
+local_server::~local_server() {
+    if (pid_ > 0) stop();
+}
+
+int local_server::wait_bounded(int seconds) {
+    for (int i = 0; i < seconds * 100; ++i) {
+        int status = 0;
+        pid_t r = ::waitpid(pid_, &status, WNOHANG);
+        if (r == pid_) {
+            pid_ = -1;
+            return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return -2;
+}
+
+int local_server::stop() {
+    if (pid_ <= 0) return -1;
+    ::kill(pid_, SIGTERM);
+    int status = wait_bounded(15);
+    if (status == -2) {
+        kill_hard();
+        return -1;
+    }
+    return status;
+}
+
+void local_server::kill_hard() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGKILL);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    pid_ = -1;
+}
+
+} // namespace owo::test
