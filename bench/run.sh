@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Runs every benchmark against a fresh owostack-local (in-memory store) on loopback.
+# ROUNDS (default 5) repetitions of each; the medians and min-max go into bench/README.md by hand.
+# Usage: bash bench/run.sh [overhead|throughput|inflight|server|allocations ...]
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
+owo_install_deps
+owo_build owostack-local owostack-bench
+benches=("$@")
+[ ${#benches[@]} -gt 0 ] || benches=(overhead throughput inflight server allocations)
+for b in "${benches[@]}"; do
+  for round in $(seq "${ROUNDS:-5}"); do
+    echo "### $b, round $round"
+    "$OWO_ROOT/scripts/with-local-server.sh" -- bash -c \
+      '"$0" "$1" --url "$OWOSTACK_API_URL" --ca "$OWOSTACK_CA_FILE" --key "$OWOSTACK_SECRET_KEY"' \
+      "$OWO_BUILD_DIR/bench/owostack-bench" "$b"
+  done
+done
