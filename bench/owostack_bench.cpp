@@ -126,9 +126,13 @@ fixture prepare(const args& a) {
     fixture fx;
     run_coro([&](asio::io_context& ioc) -> asio::awaitable<void> {
         owo::client owo(ioc.get_executor(), sdk_config(a));
-        auto c = co_await owo.customer({.email = fx.email, .name = "Bench"});
+        owo::customer_params customer_req{.email = fx.email, .name = "Bench"};
+        auto c = co_await owo.customer(customer_req);
         fx.customer_id = c.id();
-        for (int i = 0; i < 3; ++i) co_await c.add_entity({.feature = "seats", .entity = "seat-" + std::to_string(i)});
+        for (int i = 0; i < 3; ++i) {
+            owo::add_entity_params seat{.feature = "seats", .entity = "seat-" + std::to_string(i)};
+            co_await c.add_entity(seat);
+        }
     });
     fx.customer_body = boost::json::serialize(boost::json::object{{"email", fx.email}, {"name", "Bench"}});
     fx.entities_target = "/v1/entities?customer=" + fx.customer_id + "&feature=seats";
@@ -149,11 +153,14 @@ int sdk_overhead(const args& a) {
     for (long r = 0; r < rounds; ++r) {
         run_coro([&](asio::io_context& ioc) -> asio::awaitable<void> {
             owo::client owo(ioc.get_executor(), sdk_config(a));
-            co_await owo.customer({.email = fx.email, .name = "Bench"});   // connect outside the timing
+            owo::customer_params customer_req2{.email = fx.email, .name = "Bench"};
+            co_await owo.customer(customer_req2);   // connect outside the timing
+            const owo::customer_params resolve{.email = fx.email, .name = "Bench"};
+            const owo::list_entities_params listing{.customer = fx.customer_id, .feature = "seats"};
             double t0 = cpu_seconds();
-            for (long i = 0; i < calls; ++i) co_await owo.customer({.email = fx.email, .name = "Bench"});
+            for (long i = 0; i < calls; ++i) co_await owo.customer(resolve);
             double t1 = cpu_seconds();
-            for (long i = 0; i < calls; ++i) co_await owo.list_entities({.customer = fx.customer_id, .feature = "seats"});
+            for (long i = 0; i < calls; ++i) co_await owo.list_entities(listing);
             double t2 = cpu_seconds();
             sdk_post.push_back((t1 - t0) / calls * 1e6);
             sdk_get.push_back((t2 - t1) / calls * 1e6);
@@ -213,7 +220,8 @@ int throughput(const args& a) {
                     while (steady_clock::now() < stop_at) {
                         auto t = steady_clock::now();
                         try {
-                            co_await owo.list_entities({.customer = fx.customer_id, .feature = "seats"});
+                            owo::list_entities_params list_entities_req3{.customer = fx.customer_id, .feature = "seats"};
+                            co_await owo.list_entities(list_entities_req3);
                             lat.push_back(duration<double, std::milli>(steady_clock::now() - t).count());
                         } catch (const std::exception&) {
                             ++errors;
@@ -249,7 +257,8 @@ int inflight(const args& a) {
         cfg.pool.max_connections = static_cast<std::size_t>(a.num("pool", 16));
         owo::client owo(ioc.get_executor(), cfg);
         // Seats go to a customer without a plan (unlimited); lists read the 3-seat customer.
-        auto sink = co_await owo.customer({.email = "bench-sink-" + std::to_string(::getpid()) + "@example.com"});
+        owo::customer_params customer_req4{.email = "bench-sink-" + std::to_string(::getpid()) + "@example.com"};
+        auto sink = co_await owo.customer(customer_req4);
         baseline = current_rss_kib();
         auto start = steady_clock::now();
         long remaining = calls;
@@ -368,11 +377,13 @@ int allocations(const args& a) {
     double sdk_post = 0, sdk_get = 0, raw_post = 0, raw_get = 0;
     run_coro([&](asio::io_context& ioc) -> asio::awaitable<void> {
         owo::client owo(ioc.get_executor(), sdk_config(a));
-        for (int i = 0; i < 100; ++i) co_await owo.customer({.email = fx.email, .name = "Bench"});   // warm-up
+        const owo::customer_params resolve{.email = fx.email, .name = "Bench"};
+        const owo::list_entities_params listing{.customer = fx.customer_id, .feature = "seats"};
+        for (int i = 0; i < 100; ++i) co_await owo.customer(resolve);   // warm-up
         auto n0 = g_allocations.load();
-        for (long i = 0; i < calls; ++i) co_await owo.customer({.email = fx.email, .name = "Bench"});
+        for (long i = 0; i < calls; ++i) co_await owo.customer(resolve);
         auto n1 = g_allocations.load();
-        for (long i = 0; i < calls; ++i) co_await owo.list_entities({.customer = fx.customer_id, .feature = "seats"});
+        for (long i = 0; i < calls; ++i) co_await owo.list_entities(listing);
         auto n2 = g_allocations.load();
         sdk_post = static_cast<double>(n1 - n0) / calls;
         sdk_get = static_cast<double>(n2 - n1) / calls;

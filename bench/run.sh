@@ -10,7 +10,7 @@ benches=("$@")
 for b in "${benches[@]}"; do
   for round in $(seq "${ROUNDS:-5}"); do
     echo "### $b, round $round"
-    "$OWO_ROOT/scripts/with-local-server.sh" -- bash -c \
+    "$OWO_ROOT/scripts/with-local-server.sh" --catalog "$OWO_ROOT/bench/catalog.json" -- bash -c \
       '"$0" "$1" --url "$OWOSTACK_API_URL" --ca "$OWOSTACK_CA_FILE" --key "$OWOSTACK_SECRET_KEY"' \
       "$OWO_BUILD_DIR/bench/owostack-bench" "$b"
   done

@@ -12,10 +12,14 @@ namespace owo::detail {
 namespace asio = boost::asio;
 using boost::system::error_code;
 
+// A queued acquire. Whatever frees up is handed to the oldest waiter directly (a connection,
+// or the right to dial one), so a caller arriving later can never barge past it.
 struct connection_pool::waiter {
     explicit waiter(asio::any_io_executor ex) : timer(std::move(ex)) {}
     asio::steady_timer timer;
-    bool woken = false;
+    bool woken = false;                      // handed something, or gave up
+    std::unique_ptr<connection> conn;        // handed a keep-alive connection
+    bool slot = false;                       // handed the right to dial (counted in open_)
 };
 
 pooled_connection& pooled_connection::operator=(pooled_connection&& o) noexcept {
@@ -44,29 +48,46 @@ connection_pool::~connection_pool() {
 }
 
 void connection_pool::give_back(std::unique_ptr<connection> c, bool reusable) noexcept {
-    if (reusable) {
-        idle_.push_back(std::move(c));
-    } else {
+    if (!reusable) {
         c->close();
-        --open_;
+        release_slot();
+        return;
     }
-    wake_one();
-}
-
-void connection_pool::wake_one() noexcept {
-    while (!waiters_.empty()) {
-        auto w = std::move(waiters_.front());
-        waiters_.pop_front();
-        if (w->woken) continue;
-        w->woken = true;
+    if (auto w = next_waiter()) {
+        w->conn = std::move(c);
         w->timer.cancel();
         return;
     }
+    idle_.push_back(std::move(c));
+}
+
+void connection_pool::release_slot() noexcept {
+    if (auto w = next_waiter()) {
+        w->slot = true;   // open_ unchanged: the slot passes on
+        w->timer.cancel();
+        return;
+    }
+    --open_;
+}
+
+std::shared_ptr<connection_pool::waiter> connection_pool::next_waiter() noexcept {
+    while (!waiters_.empty()) {
+        auto w = std::move(waiters_.front());
+        waiters_.pop_front();
+        if (w->woken) continue;   // gave up (timed out or cancelled)
+        w->woken = true;
+        return w;
+    }
+    return nullptr;
 }
 
 asio::awaitable<acquire_result> connection_pool::dial(clock::time_point deadline) {
-    // The lease owns the slot from the start, so a failure or a cancellation frees it.
     ++open_;
+    co_return co_await dial_in_slot(deadline);
+}
+
+asio::awaitable<acquire_result> connection_pool::dial_in_slot(clock::time_point deadline) {
+    // The lease owns the slot from the start, so a failure or a cancellation frees it.
     acquire_result r;
     r.conn = pooled_connection(this, std::make_unique<connection>(strand_, tls_, origin_, cfg_));
     ++stats_.connections_opened;
@@ -97,23 +118,22 @@ asio::awaitable<acquire_result> connection_pool::acquire(clock::time_point deadl
         auto w = std::make_shared<waiter>(strand_);
         w->timer.expires_at(deadline);
         waiters_.push_back(w);
-        // If this coroutine is cancelled after being woken, pass the wake-up on.
+        // If this coroutine ends (cancelled) after being handed something, pass it on.
         struct pass_on {
             connection_pool* pool;
             std::shared_ptr<waiter> w;
-            bool done = false;
             ~pass_on() {
-                if (!done && w->woken) pool->wake_one();
-                else if (!w->woken) w->woken = true;   // stale entry: skipped by wake_one
+                w->woken = true;   // a stale queue entry from now on
+                if (w->conn) pool->give_back(std::move(w->conn), true);
+                if (std::exchange(w->slot, false)) pool->release_slot();
             }
         } guard{this, w};
         auto [ec] = co_await w->timer.async_wait(asio::as_tuple(asio::use_awaitable));
-        if (w->woken && ec == asio::error::operation_aborted && !guard.done) {
-            guard.done = true;
-            continue;
+        if (w->conn) {
+            ++stats_.reuses;
+            co_return acquire_result{{}, {}, pooled_connection(this, std::move(w->conn))};
         }
-        guard.done = true;
-        w->woken = true;
+        if (std::exchange(w->slot, false)) co_return co_await dial_in_slot(deadline);
         if (!ec) co_return acquire_result{error::pool_exhausted, "no pooled connection became free before the deadline", {}};
         co_return acquire_result{ec, {}, {}};
     }

@@ -67,7 +67,10 @@ private:
     friend class pooled_connection;
     struct waiter;
     void give_back(std::unique_ptr<connection> c, bool reusable) noexcept;
-    void wake_one() noexcept;
+    std::shared_ptr<waiter> next_waiter() noexcept;
+    /// A slot (counted in open_) is free: hand it to a waiter, or give it up.
+    void release_slot() noexcept;
+    boost::asio::awaitable<acquire_result> dial_in_slot(clock::time_point deadline);
 
     boost::asio::any_io_executor strand_;
     boost::asio::ssl::context& tls_;

@@ -170,7 +170,9 @@ asio::awaitable<call_result> transport::execute(const request_spec& spec) {
             out.diag.attempts = attempt_no;
             co_return out;
         }
-        out.earlier_attempt_may_have_applied |= f.may_have_reached_server;
+        // Against a server that honours Idempotency-Key, a retry replays the earlier answer or
+        // reflects the truth, so its 409/404 is authoritative: nothing to reinterpret.
+        if (!server_honours_idempotency()) out.earlier_attempt_may_have_applied |= f.may_have_reached_server;
         asio::steady_timer timer(co_await asio::this_coro::executor, delay);
         co_await timer.async_wait(asio::use_awaitable);
     }
