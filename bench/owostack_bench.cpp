@@ -28,6 +28,7 @@
 #include <map>
 #include <new>
 #include <string>
+#include <thread>
 #include <vector>
 
 // ---- allocation counting (benchmark 5) --------------------------------------------------------
@@ -167,6 +168,7 @@ int sdk_overhead(const args& a) {
         });
         run_coro([&](asio::io_context& ioc) -> asio::awaitable<void> {
             raw_connection raw(ioc.get_executor(), tls, raw_target_of(a));
+            raw.parse_body = true;
             co_await raw.connect();
             co_await raw.call(http::verb::post, "/v1/customers", fx.customer_body);
             double t0 = cpu_seconds();
@@ -331,11 +333,13 @@ load_result load(const owo::bench::raw_target& target, const std::string& ca, ht
 std::pair<pid_t, std::string> fork_trivial_server(std::size_t bytes) {
     int fds[2];
     if (pipe(fds) != 0) throw std::runtime_error("pipe");
+    std::fflush(stdout);   // or the child inherits our buffered table and writes it into the pipe
     pid_t pid = fork();
     if (pid == 0) {
         dup2(fds[1], STDOUT_FILENO);
         close(fds[0]);
-        _exit(owo::bench::run_trivial_server(bytes, 1));
+        // As many threads as owostack-local uses by default: the comparison is per machine.
+        _exit(owo::bench::run_trivial_server(bytes, std::max(1u, std::thread::hardware_concurrency())));
     }
     close(fds[1]);
     char line[128] = {};
@@ -390,6 +394,7 @@ int allocations(const args& a) {
     });
     run_coro([&](asio::io_context& ioc) -> asio::awaitable<void> {
         raw_connection raw(ioc.get_executor(), tls, raw_target_of(a));
+        raw.parse_body = true;
         co_await raw.connect();
         for (int i = 0; i < 100; ++i) co_await raw.call(http::verb::post, "/v1/customers", fx.customer_body);
         auto n0 = g_allocations.load();

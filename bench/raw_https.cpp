@@ -1,5 +1,7 @@
 #include "raw_https.hpp"
 
+#include <boost/json/parse.hpp>
+
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http/read.hpp>
@@ -68,6 +70,11 @@ asio::awaitable<int> raw_connection::call(http::verb method, const std::string& 
     res_ = {};
     co_await http::async_read(stream_, buffer_, res_, asio::use_awaitable);
     tcp.expires_never();
+    if (parse_body) {
+        boost::system::error_code ec;
+        auto v = boost::json::parse(res_.body(), ec);
+        if (ec || !v.is_object()) co_return 0;
+    }
     co_return static_cast<int>(res_.result_int());
 }
 

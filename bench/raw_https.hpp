@@ -30,6 +30,9 @@ public:
     boost::asio::awaitable<int> call(boost::beast::http::verb method, const std::string& target,
                                      const std::string& body);
     std::size_t last_body_size() const { return res_.body().size(); }
+    /// Parse each response body as JSON, as any client that reads its answers must (the SDK
+    /// baseline); off for load generation.
+    bool parse_body = false;
 
 private:
     boost::asio::ssl::stream<boost::beast::tcp_stream> stream_;
