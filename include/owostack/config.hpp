@@ -59,6 +59,7 @@ enum class idempotency_support {
     not_honoured,  ///< assume it does not: usage-counting POSTs are retried only when unsent
 };
 
+/// Client configuration: the key, where to connect, timeouts, retries, pool and TLS trust.
 struct config {
     /// Bearer secret key. Required; never logged, never in an error message.
     std::string secret_key;

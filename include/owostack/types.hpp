@@ -45,6 +45,7 @@ struct customer_data {
 
 // ---- plans and attach ------------------------------------------------------------------------
 
+/// One feature of a plan as PublicPlan lists it (limits are per reset interval).
 struct plan_feature {
     std::string slug;
     std::string name;
@@ -56,6 +57,7 @@ struct plan_feature {
     std::optional<std::string> unit;
 };
 
+/// A plan of the catalog (PublicPlan): price in minor units, features with their limits.
 struct plan {
     std::string id;
     std::string slug;
@@ -93,6 +95,7 @@ struct attach_params {
     std::optional<std::string> idempotency_key;
 };
 
+/// Answer of attach: free plans are active at once; paid plans carry a checkout URL.
 struct attach_result {
     bool requires_checkout = false;
     std::optional<std::string> checkout_url;   ///< paid plans: where the customer pays
@@ -146,6 +149,7 @@ using track_result = access_result;
 
 // ---- entities (seats) ------------------------------------------------------------------------
 
+/// Add (or restore) an entity such as a seat of a non-consumable feature.
 struct add_entity_params {
     std::string customer;
     std::string feature;
@@ -156,6 +160,7 @@ struct add_entity_params {
     std::optional<std::string> idempotency_key;
 };
 
+/// The entity count after an add, with the plan's limit (empty when unlimited).
 struct add_entity_result {
     std::string entity_id;
     std::string feature_id;
@@ -166,6 +171,7 @@ struct add_entity_result {
     bool already_present = false;              ///< a retry met "Entity already exists": it was added by an earlier attempt
 };
 
+/// Remove an entity: it becomes pending_removal and still counts until the period ends.
 struct remove_entity_params {
     std::string customer;
     std::string feature;
@@ -173,19 +179,23 @@ struct remove_entity_params {
     std::optional<std::string> idempotency_key;
 };
 
+/// The entity count after a removal (pending_removal entities are still counted).
 struct remove_entity_result {
     std::string entity_id;
     std::optional<std::int64_t> count;
     bool already_removed = false;              ///< a retry met "Entity not found": an earlier attempt removed it
 };
 
+/// Which entities to list: a customer, optionally one feature.
 struct list_entities_params {
     std::string customer;
     std::optional<std::string> feature;
 };
 
+/// Lifecycle of an entity; `unknown` for statuses this SDK version does not know.
 enum class entity_status { active, pending_removal, unknown };
 
+/// One entity (seat) as listed.
 struct entity {
     std::string id;
     std::string feature_id;
@@ -197,6 +207,7 @@ struct entity {
     time_point created_at{};
 };
 
+/// The listed entities and their total.
 struct list_entities_result {
     std::vector<entity> entities;
     std::int64_t total = 0;
