@@ -154,8 +154,8 @@ int sdk_overhead(const args& a) {
     for (long r = 0; r < rounds; ++r) {
         run_coro([&](asio::io_context& ioc) -> asio::awaitable<void> {
             owo::client owo(ioc.get_executor(), sdk_config(a));
-            owo::customer_params customer_req2{.email = fx.email, .name = "Bench"};
-            co_await owo.customer(customer_req2);   // connect outside the timing
+            owo::customer_params customer_req{.email = fx.email, .name = "Bench"};
+            co_await owo.customer(customer_req);   // connect outside the timing
             const owo::customer_params resolve{.email = fx.email, .name = "Bench"};
             const owo::list_entities_params listing{.customer = fx.customer_id, .feature = "seats"};
             double t0 = cpu_seconds();
@@ -222,8 +222,8 @@ int throughput(const args& a) {
                     while (steady_clock::now() < stop_at) {
                         auto t = steady_clock::now();
                         try {
-                            owo::list_entities_params list_entities_req3{.customer = fx.customer_id, .feature = "seats"};
-                            co_await owo.list_entities(list_entities_req3);
+                            owo::list_entities_params list_entities_req{.customer = fx.customer_id, .feature = "seats"};
+                            co_await owo.list_entities(list_entities_req);
                             lat.push_back(duration<double, std::milli>(steady_clock::now() - t).count());
                         } catch (const std::exception&) {
                             ++errors;
@@ -259,8 +259,8 @@ int inflight(const args& a) {
         cfg.pool.max_connections = static_cast<std::size_t>(a.num("pool", 16));
         owo::client owo(ioc.get_executor(), cfg);
         // Seats go to a customer without a plan (unlimited); lists read the 3-seat customer.
-        owo::customer_params customer_req4{.email = "bench-sink-" + std::to_string(::getpid()) + "@example.com"};
-        auto sink = co_await owo.customer(customer_req4);
+        owo::customer_params customer_req{.email = "bench-sink-" + std::to_string(::getpid()) + "@example.com"};
+        auto sink = co_await owo.customer(customer_req);
         baseline = current_rss_kib();
         auto start = steady_clock::now();
         long remaining = calls;

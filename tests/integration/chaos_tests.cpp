@@ -87,8 +87,8 @@ BOOST_AUTO_TEST_CASE(mixed_operations_survive_faults_and_state_matches_the_model
                 model[i].id = c.id();
             });
             co_await eventually([&]() -> asio::awaitable<void> {
-                owo::attach_params attach_req2{.customer = model[i].id, .product = "metered"};
-                co_await owo.attach(attach_req2);
+                owo::attach_params attach_req{.customer = model[i].id, .product = "metered"};
+                co_await owo.attach(attach_req);
             });
         }
 
@@ -103,8 +103,8 @@ BOOST_AUTO_TEST_CASE(mixed_operations_survive_faults_and_state_matches_the_model
                 switch (rng() % 6) {
                 case 0:
                 case 1: {
-                    owo::add_entity_params add_entity_req3{.customer = m.id, .feature = "seats", .entity = seat};
-                    auto [e, r] = co_await owo.async_add_entity(add_entity_req3, diag,
+                    owo::add_entity_params add_entity_req{.customer = m.id, .feature = "seats", .entity = seat};
+                    auto [e, r] = co_await owo.async_add_entity(add_entity_req, diag,
                                                                 asio::as_tuple(asio::use_awaitable));
                     ec = e;
                     if (!e || e == owo::error::entity_exists) m.seats[seat] = seat_state::active;
@@ -112,8 +112,8 @@ BOOST_AUTO_TEST_CASE(mixed_operations_survive_faults_and_state_matches_the_model
                     break;
                 }
                 case 2: {
-                    owo::remove_entity_params remove_entity_req4{.customer = m.id, .feature = "seats", .entity = seat};
-                    auto [e, r] = co_await owo.async_remove_entity(remove_entity_req4,
+                    owo::remove_entity_params remove_entity_req{.customer = m.id, .feature = "seats", .entity = seat};
+                    auto [e, r] = co_await owo.async_remove_entity(remove_entity_req,
                                                                    diag, asio::as_tuple(asio::use_awaitable));
                     ec = e;
                     auto& s = m.seats[seat];
@@ -124,8 +124,8 @@ BOOST_AUTO_TEST_CASE(mixed_operations_survive_faults_and_state_matches_the_model
                     break;
                 }
                 case 3: {
-                    owo::track_params track_req5{.customer = m.id, .feature = "api-calls", .value = 1};
-                    auto [e, r] = co_await owo.async_track(track_req5, diag,
+                    owo::track_params track_req{.customer = m.id, .feature = "api-calls", .value = 1};
+                    auto [e, r] = co_await owo.async_track(track_req, diag,
                                                            asio::as_tuple(asio::use_awaitable));
                     ec = e;
                     if (!e) ++m.usage_acknowledged;
@@ -133,15 +133,15 @@ BOOST_AUTO_TEST_CASE(mixed_operations_survive_faults_and_state_matches_the_model
                     break;
                 }
                 case 4: {
-                    owo::list_entities_params list_entities_req6{.customer = m.id, .feature = "seats"};
-                    auto [e, r] = co_await owo.async_list_entities(list_entities_req6, diag,
+                    owo::list_entities_params list_entities_req{.customer = m.id, .feature = "seats"};
+                    auto [e, r] = co_await owo.async_list_entities(list_entities_req, diag,
                                                                    asio::as_tuple(asio::use_awaitable));
                     ec = e;
                     break;
                 }
                 default: {
-                    owo::check_params check_req7{.customer = m.id, .feature = "seats"};
-                    auto [e, r] = co_await owo.async_check(check_req7, diag,
+                    owo::check_params check_req{.customer = m.id, .feature = "seats"};
+                    auto [e, r] = co_await owo.async_check(check_req, diag,
                                                            asio::as_tuple(asio::use_awaitable));
                     ec = e;
                     break;
@@ -177,8 +177,8 @@ BOOST_AUTO_TEST_CASE(mixed_operations_survive_faults_and_state_matches_the_model
         for (const auto& m : model) {
             owo::list_entities_result listed;
             co_await eventually([&]() -> asio::awaitable<void> {
-                owo::list_entities_params list_entities_req8{.customer = m.id, .feature = "seats"};
-                listed = co_await owo.list_entities(list_entities_req8);
+                owo::list_entities_params list_entities_req2{.customer = m.id, .feature = "seats"};
+                listed = co_await owo.list_entities(list_entities_req2);
             });
             std::map<std::string, owo::entity_status> stored;
             for (const auto& e : listed.entities) {
@@ -196,8 +196,8 @@ BOOST_AUTO_TEST_CASE(mixed_operations_survive_faults_and_state_matches_the_model
 
             owo::check_result usage;
             co_await eventually([&]() -> asio::awaitable<void> {
-                owo::check_params check_req9{.customer = m.id, .feature = "api-calls", .value = 0};
-                usage = co_await owo.check(check_req9);
+                owo::check_params check_req2{.customer = m.id, .feature = "api-calls", .value = 0};
+                usage = co_await owo.check(check_req2);
             });
             long counted = static_cast<long>(usage.usage.value_or(-1));
             BOOST_TEST(counted >= m.usage_acknowledged, "acknowledged usage lost");

@@ -56,15 +56,15 @@ BOOST_AUTO_TEST_CASE(as_tuple_with_diagnostics_keeps_every_detail) {
     run(config_for(shared_server()), [&](owo::client& owo) -> asio::awaitable<void> {
         owo::customer_params customer_req{.email = unique_email("tuple")};
         auto org = co_await owo.customer(customer_req);
-        owo::attach_params attach_req2{.product = "trio"};
-        co_await org.attach(attach_req2);
+        owo::attach_params attach_req{.product = "trio"};
+        co_await org.attach(attach_req);
         for (int i = 0; i < 3; ++i) {
             owo::add_entity_params req{.feature = "seats", .entity = "t" + std::to_string(i)};
             co_await org.add_entity(req);
         }
         owo::diagnostics diag;
-        owo::add_entity_params add_entity_req3{.feature = "seats", .entity = "t9"};
-        auto [ec, r] = co_await org.async_add_entity(add_entity_req3, diag,
+        owo::add_entity_params add_entity_req{.feature = "seats", .entity = "t9"};
+        auto [ec, r] = co_await org.async_add_entity(add_entity_req, diag,
                                                      asio::as_tuple(asio::use_awaitable));
         BOOST_TEST((ec == owo::error::limit_exceeded));
         BOOST_TEST(diag.http_status == 400);

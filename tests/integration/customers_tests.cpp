@@ -37,14 +37,14 @@ BOOST_AUTO_TEST_CASE(id_and_email_then_resolve_merges_metadata_and_updates_name)
         // Built outside the co_await: g++ 12 cannot keep brace-initialised literals in a coroutine frame.
         json::object first_meta{{"industry", "SaaS"}, {"size", 10}};
         json::object second_meta{{"size", 50}, {"region", "eu"}};
-        owo::customer_params customer_req3{.id = ext, .email = email, .name = "Acme", .metadata = first_meta};
-        owo::customer first = co_await owo.customer(customer_req3);
+        owo::customer_params customer_req{.id = ext, .email = email, .name = "Acme", .metadata = first_meta};
+        owo::customer first = co_await owo.customer(customer_req);
         BOOST_TEST(first.id() != ext);   // the caller id is stored as the external id, never echoed
         BOOST_TEST(first.name() == std::string_view("Acme"));
 
-        owo::customer_params customer_req4{.id = ext, .email = unique_email("other"), .name = "Acme Corporation",
+        owo::customer_params customer_req2{.id = ext, .email = unique_email("other"), .name = "Acme Corporation",
              .metadata = second_meta};
-        owo::customer second = co_await owo.customer(customer_req4);
+        owo::customer second = co_await owo.customer(customer_req2);
         BOOST_TEST(second.id() == first.id());
         BOOST_TEST(second.name() == std::string_view("Acme Corporation"));
         BOOST_TEST(second.email() == email);   // the email of an existing customer never changes
@@ -69,8 +69,8 @@ BOOST_AUTO_TEST_CASE(invalid_email_is_refused_before_sending) {
     cfg.on_request = [&](const owo::request_event&) { ++requests; };
     run(cfg, [&](owo::client& owo) -> asio::awaitable<void> {
         for (const char* bad : {"", "not-an-email", "a@b", "x\r\n@evil.com"}) {
-            owo::customer_params customer_req5{.email = bad};
-            auto e = co_await expect_error(owo.customer(customer_req5));
+            owo::customer_params customer_req{.email = bad};
+            auto e = co_await expect_error(owo.customer(customer_req));
             BOOST_TEST((e.code() == owo::error::invalid_argument));
             BOOST_TEST(e.diag().message.find("email") != std::string::npos);
         }
@@ -83,13 +83,13 @@ BOOST_AUTO_TEST_CASE(invalid_email_is_refused_before_sending) {
 BOOST_AUTO_TEST_CASE(plus_and_at_in_emails_round_trip_through_queries) {
     auto email = unique_id("jane+billing") + "@acme.com";
     run(config_for(shared_server()), [&](owo::client& owo) -> asio::awaitable<void> {
-        owo::customer_params customer_req6{.email = email};
-        auto c = co_await owo.customer(customer_req6);
-        owo::add_entity_params add_entity_req7{.feature = "seats", .entity = "u1"};
-        co_await c.add_entity(add_entity_req7);
+        owo::customer_params customer_req{.email = email};
+        auto c = co_await owo.customer(customer_req);
+        owo::add_entity_params add_entity_req{.feature = "seats", .entity = "u1"};
+        co_await c.add_entity(add_entity_req);
         // Resolve the customer by its email in a query string: '+' must not become a space.
-        owo::list_entities_params list_entities_req8{.customer = email, .feature = "seats"};
-        auto listed = co_await owo.list_entities(list_entities_req8);
+        owo::list_entities_params list_entities_req{.customer = email, .feature = "seats"};
+        auto listed = co_await owo.list_entities(list_entities_req);
         BOOST_TEST(listed.total == 1);
         BOOST_REQUIRE_EQUAL(listed.entities.size(), 1u);
         BOOST_TEST(listed.entities[0].id == std::string_view("u1"));

@@ -43,8 +43,8 @@ std::string new_customer_on_plan(const std::string& plan) {
     run(config_for(shared_server()), [&](owo::client& owo) -> asio::awaitable<void> {
         owo::customer_params customer_req{.email = unique_email("conc")};
         auto c = co_await owo.customer(customer_req);
-        owo::attach_params attach_req2{.product = plan};
-        co_await c.attach(attach_req2);
+        owo::attach_params attach_req{.product = plan};
+        co_await c.attach(attach_req);
         id = c.id();
     });
     return id;
@@ -68,8 +68,8 @@ BOOST_AUTO_TEST_CASE(sixty_four_concurrent_adds_across_eight_clients_admit_exact
     BOOST_TEST(t.limit_exceeded == 54);
     BOOST_TEST(t.other == 0);
     run(config_for(shared_server()), [&](owo::client& owo) -> asio::awaitable<void> {
-        owo::list_entities_params list_entities_req3{.customer = id, .feature = "seats"};
-        auto l = co_await owo.list_entities(list_entities_req3);
+        owo::list_entities_params list_entities_req{.customer = id, .feature = "seats"};
+        auto l = co_await owo.list_entities(list_entities_req);
         BOOST_TEST(l.total == 10);
     });
 }
@@ -95,13 +95,13 @@ BOOST_AUTO_TEST_CASE(acknowledged_writes_survive_kill_9) {
         cfg.retry.max_retries = 0;
         cfg.request_timeout = 3s;
         run(cfg, [&](owo::client& owo) -> asio::awaitable<void> {
-            owo::customer_params customer_req4{.email = unique_email("durable")};
-            auto c = co_await owo.customer(customer_req4);
+            owo::customer_params customer_req{.email = unique_email("durable")};
+            auto c = co_await owo.customer(customer_req);
             customer_id = c.id();
             for (int i = 0;; ++i) {
                 owo::diagnostics diag;
-                owo::add_entity_params add_entity_req5{.feature = "seats", .entity = "d" + std::to_string(i)};
-                auto [ec, r] = co_await c.async_add_entity(add_entity_req5, diag,
+                owo::add_entity_params add_entity_req{.feature = "seats", .entity = "d" + std::to_string(i)};
+                auto [ec, r] = co_await c.async_add_entity(add_entity_req, diag,
                                                            asio::as_tuple(asio::use_awaitable));
                 if (ec) break;   // the server is gone
                 acknowledged.insert(r.entity_id);
@@ -113,8 +113,8 @@ BOOST_AUTO_TEST_CASE(acknowledged_writes_survive_kill_9) {
 
     local_server again(opts);
     run(config_for(again), [&](owo::client& owo) -> asio::awaitable<void> {
-        owo::list_entities_params list_entities_req6{.customer = customer_id, .feature = "seats"};
-        auto l = co_await owo.list_entities(list_entities_req6);
+        owo::list_entities_params list_entities_req{.customer = customer_id, .feature = "seats"};
+        auto l = co_await owo.list_entities(list_entities_req);
         std::set<std::string> stored;
         for (const auto& e : l.entities) stored.insert(e.id);
         for (const auto& id : acknowledged) BOOST_TEST(stored.count(id) == 1u, "acknowledged entity " << id << " lost");

@@ -36,8 +36,8 @@ BOOST_AUTO_TEST_CASE(untrusted_certificate_fails_verification) {
     auto cfg = config_for(shared_server());
     cfg.ca_file.clear();   // neither the system store nor a CA file trusts the local CA
     run(cfg, [&](owo::client& owo) -> asio::awaitable<void> {
-        owo::plans_params plans_req2{};
-        auto e = co_await expect_error(owo.plans(plans_req2));
+        owo::plans_params plans_req{};
+        auto e = co_await expect_error(owo.plans(plans_req));
         BOOST_TEST((e.code().category() == asio::error::get_ssl_category()));
         BOOST_TEST(e.diag().message.find("certificate verification failed") != std::string::npos,
                    e.diag().message);
@@ -55,14 +55,14 @@ BOOST_AUTO_TEST_CASE(connections_are_kept_alive_and_reused) {
         if (!ev.idempotency_key.empty()) keys.emplace_back(ev.idempotency_key);
     };
     run(cfg, [&](owo::client& owo) -> asio::awaitable<void> {
-        owo::customer_params customer_req3{.email = unique_email("reuse")};
-        auto org = co_await owo.customer(customer_req3);
+        owo::customer_params customer_req{.email = unique_email("reuse")};
+        auto org = co_await owo.customer(customer_req);
         for (int i = 0; i < 10; ++i) {
             owo::list_entities_params req{};
             co_await org.list_entities(req);
         }
-        owo::add_entity_params add_entity_req4{.feature = "seats", .entity = "a"};
-        co_await org.add_entity(add_entity_req4);
+        owo::add_entity_params add_entity_req{.feature = "seats", .entity = "a"};
+        co_await org.add_entity(add_entity_req);
     });
     BOOST_TEST(total == 12);
     BOOST_TEST(reused == 11);   // one TLS connection served every call
@@ -75,17 +75,17 @@ BOOST_AUTO_TEST_CASE(control_characters_never_reach_the_wire) {
     auto cfg = config_for(shared_server());
     cfg.on_request = [&](const owo::request_event&) { ++requests; };
     run(cfg, [&](owo::client& owo) -> asio::awaitable<void> {
-        owo::add_entity_params add_entity_req5{.customer = "c", .feature = "seats", .entity = "a\r\nX: y"};
-        auto bad_entity = co_await expect_error(owo.add_entity(add_entity_req5));
+        owo::add_entity_params add_entity_req{.customer = "c", .feature = "seats", .entity = "a\r\nX: y"};
+        auto bad_entity = co_await expect_error(owo.add_entity(add_entity_req));
         BOOST_TEST((bad_entity.code() == owo::error::invalid_argument));
-        owo::track_params track_req6{.customer = "c", .feature = "f", .idempotency_key = "k\n"};
-        auto bad_key = co_await expect_error(owo.track(track_req6));
+        owo::track_params track_req{.customer = "c", .feature = "f", .idempotency_key = "k\n"};
+        auto bad_key = co_await expect_error(owo.track(track_req));
         BOOST_TEST((bad_key.code() == owo::error::invalid_argument));
-        owo::list_entities_params list_entities_req7{.customer = std::string("a\0b", 3)};
-        auto nul = co_await expect_error(owo.list_entities(list_entities_req7));
+        owo::list_entities_params list_entities_req{.customer = std::string("a\0b", 3)};
+        auto nul = co_await expect_error(owo.list_entities(list_entities_req));
         BOOST_TEST((nul.code() == owo::error::invalid_argument));
-        owo::remove_entity_params remove_entity_req8{.customer = "c", .feature = "seats", .entity = std::string(300, 'x')};
-        auto huge = co_await expect_error(owo.remove_entity(remove_entity_req8));
+        owo::remove_entity_params remove_entity_req{.customer = "c", .feature = "seats", .entity = std::string(300, 'x')};
+        auto huge = co_await expect_error(owo.remove_entity(remove_entity_req));
         BOOST_TEST((huge.code() == owo::error::invalid_argument));
     });
     BOOST_TEST(requests == 0);
@@ -96,20 +96,20 @@ BOOST_AUTO_TEST_CASE(tenants_are_isolated) {
     std::string id;
     auto email = unique_email("tenant");
     run(config_for(srv, key_a), [&](owo::client& owo) -> asio::awaitable<void> {
-        owo::customer_params customer_req9{.email = email};
-        auto c = co_await owo.customer(customer_req9);
+        owo::customer_params customer_req{.email = email};
+        auto c = co_await owo.customer(customer_req);
         id = c.id();
-        owo::add_entity_params add_entity_req10{.feature = "seats", .entity = "secret-seat"};
-        co_await c.add_entity(add_entity_req10);
+        owo::add_entity_params add_entity_req{.feature = "seats", .entity = "secret-seat"};
+        co_await c.add_entity(add_entity_req);
     });
     run(config_for(srv, key_b), [&](owo::client& owo) -> asio::awaitable<void> {
         auto e = co_await expect_error(owo.get_customer(id));
         BOOST_TEST((e.code() == owo::error::customer_not_found));
-        owo::list_entities_params list_entities_req11{.customer = id};
-        auto l = co_await expect_error(owo.list_entities(list_entities_req11));
+        owo::list_entities_params list_entities_req{.customer = id};
+        auto l = co_await expect_error(owo.list_entities(list_entities_req));
         BOOST_TEST((l.code() == owo::error::customer_not_found));
-        owo::remove_entity_params remove_entity_req12{.customer = id, .feature = "seats", .entity = "secret-seat"};
-        auto r = co_await expect_error(owo.remove_entity(remove_entity_req12));
+        owo::remove_entity_params remove_entity_req{.customer = id, .feature = "seats", .entity = "secret-seat"};
+        auto r = co_await expect_error(owo.remove_entity(remove_entity_req));
         BOOST_TEST((r.code() == owo::error::customer_not_found));
     });
 }
