@@ -51,6 +51,9 @@ const boost::system::error_category& get_error_category() noexcept {
 }
 
 api_error::api_error(boost::system::error_code ec, diagnostics diag)
-    : boost::system::system_error(ec, describe(diag)), diag_(std::move(diag)) {}
+    : boost::system::system_error(ec, describe(diag)), diag_(std::move(diag)),
+      // system_error's own what() appends the error_code's source location (a Boost header
+      // path): useless to a reader, so the text is built here instead.
+      what_(describe(diag_) + ": " + ec.message() + " [" + ec.category().name() + ":" + std::to_string(ec.value()) + "]") {}
 
 } // namespace owo

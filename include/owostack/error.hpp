@@ -71,9 +71,13 @@ public:
     int http_status() const noexcept { return diag_.http_status; }
     const std::string& server_code() const noexcept { return diag_.code; }
     const std::string& server_message() const noexcept { return diag_.message; }
+    /// "owostack HTTP 400 [limit_exceeded] <server message>: <error text> [<category>:<value>]";
+    /// never the secret key, and no source locations.
+    const char* what() const noexcept override { return what_.c_str(); }
 
 private:
     diagnostics diag_;
+    std::string what_;
 };
 
 } // namespace owo
