@@ -2,7 +2,6 @@
 
 #include <chrono>
 #include <cmath>
-#include <cstdio>
 
 namespace owo {
 
@@ -85,34 +84,73 @@ std::optional<time_point> opt_time(const json::object& o, std::string_view key) 
 
 template <class T>
 void put(json::object& o, std::string_view key, const std::optional<T>& v) {
-    if (v) o[key] = json::value_from(*v);
+    if (v) o[key] = json::value_from(*v, o.storage());
 }
 
 } // namespace
 
 namespace detail {
 
+namespace {
+
+// Reads exactly `n` digits at `pos` (no sign, no spaces).
+bool digits(std::string_view s, std::size_t& pos, std::size_t n, int& out) {
+    if (pos + n > s.size()) return false;
+    out = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        char c = s[pos + i];
+        if (c < '0' || c > '9') return false;
+        out = out * 10 + (c - '0');
+    }
+    pos += n;
+    return true;
+}
+
+bool expect(std::string_view s, std::size_t& pos, char c) {
+    if (pos >= s.size() || s[pos] != c) return false;
+    ++pos;
+    return true;
+}
+
+} // namespace
+
+// Hand-written (no sscanf, no temporary string): it runs for every timestamp of every response.
 std::optional<time_point> parse_iso8601(std::string_view s) {
-    int y, mo, d, h, mi, n = 0;
-    double sec;
-    std::string text(s);
-    if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%lf%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6)
+    std::size_t pos = 0;
+    int y, mo, d, h, mi, sec;
+    if (!digits(s, pos, 4, y) || !expect(s, pos, '-') || !digits(s, pos, 2, mo) || !expect(s, pos, '-') ||
+        !digits(s, pos, 2, d) || !(expect(s, pos, 'T') || expect(s, pos, 't')) || !digits(s, pos, 2, h) ||
+        !expect(s, pos, ':') || !digits(s, pos, 2, mi) || !expect(s, pos, ':') || !digits(s, pos, 2, sec))
         return std::nullopt;
-    std::string_view zone = s.substr(static_cast<std::size_t>(n));
+    std::chrono::nanoseconds fraction{0};
+    if (pos < s.size() && (s[pos] == '.' || s[pos] == ',')) {
+        ++pos;
+        std::int64_t scale = 100'000'000, ns = 0;
+        std::size_t first = pos;
+        for (; pos < s.size() && s[pos] >= '0' && s[pos] <= '9'; ++pos) {
+            ns += (s[pos] - '0') * scale;
+            scale /= 10;
+        }
+        if (pos == first) return std::nullopt;
+        fraction = std::chrono::nanoseconds(ns);
+    }
+    std::string_view zone = s.substr(pos);
     std::chrono::minutes offset{0};
     if (zone == "Z" || zone == "z" || zone.empty()) {
     } else if ((zone[0] == '+' || zone[0] == '-') && zone.size() == 6 && zone[3] == ':') {
+        std::size_t zp = 1;
         int zh = 0, zm = 0;
-        if (std::sscanf(std::string(zone.substr(1)).c_str(), "%2d:%2d", &zh, &zm) != 2) return std::nullopt;
+        if (!digits(zone, zp, 2, zh) || !expect(zone, zp, ':') || !digits(zone, zp, 2, zm) || zh > 23 || zm > 59)
+            return std::nullopt;
         offset = std::chrono::minutes(zh * 60 + zm) * (zone[0] == '-' ? -1 : 1);
     } else {
         return std::nullopt;
     }
     std::chrono::year_month_day ymd{std::chrono::year(y), std::chrono::month(unsigned(mo)),
                                     std::chrono::day(unsigned(d))};
-    if (!ymd.ok() || h > 23 || mi > 59 || sec < 0 || sec >= 61) return std::nullopt;
+    if (!ymd.ok() || h > 23 || mi > 59 || sec > 60) return std::nullopt;
     auto tp = std::chrono::sys_days(ymd) + std::chrono::hours(h) + std::chrono::minutes(mi) +
-              std::chrono::round<std::chrono::milliseconds>(std::chrono::duration<double>(sec)) - offset;
+              std::chrono::seconds(sec) + std::chrono::round<std::chrono::milliseconds>(fraction) - offset;
     return std::chrono::time_point_cast<time_point::duration>(tp);
 }
 

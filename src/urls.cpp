@@ -60,20 +60,36 @@ base_url parse_base_url(std::string_view text, boost::system::error_code& ec, st
     return out;
 }
 
+namespace {
+
+// Appends `s` percent-encoded; ids are almost always plain, so those are copied as they are.
+void append_encoded(std::string& out, std::string_view s) {
+    for (char c : s)
+        if (!urls::unreserved_chars(c)) {
+            out += urls::encode(s, urls::unreserved_chars);
+            return;
+        }
+    out += s;
+}
+
+} // namespace
+
 std::string make_target(const base_url& base, std::initializer_list<std::string_view> segments,
                         const query_params& query) {
-    std::string t = base.path_prefix;
+    std::string t;
+    t.reserve(128);
+    t = base.path_prefix;
     for (auto s : segments) {
         t.push_back('/');
-        t += urls::encode(s, urls::unreserved_chars);
+        append_encoded(t, s);
     }
     char sep = '?';
     for (const auto& [k, v] : query) {
         t.push_back(sep);
         sep = '&';
-        t += urls::encode(k, urls::unreserved_chars);
+        append_encoded(t, k);
         t.push_back('=');
-        t += urls::encode(v, urls::unreserved_chars);
+        append_encoded(t, v);
     }
     return t;
 }
