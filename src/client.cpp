@@ -13,9 +13,9 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/serialize.hpp>
 
-#include <functional>
 #include <initializer_list>
 
 namespace owo {
@@ -28,80 +28,88 @@ using detail::retry_safety;
 namespace detail {
 
 client_impl::client_impl(asio::any_io_executor ex, config c)
-    : executor(ex), strand(asio::make_strand(ex)), cfg(std::move(c)), base(check_config(cfg)),
-      tls(make_tls_context(cfg)), http(strand, cfg, base, tls) {}
+    : executor(ex), cfg(std::move(c)), base(check_config(cfg)), tls(make_tls_context(cfg)),
+      http(executor, cfg, base, tls) {}
 
 namespace {
 
-/// What one operation sends, how its success body becomes R, and (optionally) which failures
-/// of a retried call really mean the desired state holds.
-template <class R>
-struct operation {
-    request_spec request;
-    std::function<R(json::object&)> decode;
-    std::function<std::optional<R>(const call_result&)> recover;
-};
-
-template <class R>
-struct op_outcome {
-    error_code ec;
-    diagnostics diag;
-    std::optional<R> value;
-};
-
-template <class R>
-asio::awaitable<op_outcome<R>> execute(std::shared_ptr<client_impl> impl, std::string invalid, operation<R> op) {
-    op_outcome<R> out;
-    if (!invalid.empty()) {   // judged before sending: nothing goes on the wire
-        out.ec = error::invalid_argument;
-        out.diag.code = "invalid_argument";
-        out.diag.message = std::move(invalid);
-        co_return out;
-    }
-    call_result r = co_await impl->http.execute(op.request);
-    if (r.ec) {
-        if (op.recover) out.value = op.recover(r);
-        if (!out.value) {
-            out.ec = r.ec;
-            out.diag = std::move(r.diag);
-        }
-        co_return out;
-    }
-    try {
-        out.value = op.decode(r.body);
-    } catch (const std::exception& e) {   // decode_error, or Boost.JSON's own conversion errors
-        out.ec = error::bad_response;
-        out.diag.code = "bad_response";
-        out.diag.message = std::string("unexpected response: ") + e.what();
-        out.diag.body = std::move(r.body);
-    }
-    co_return out;
+[[noreturn]] void throw_failure(error_code ec, std::string code, std::string message) {
+    diagnostics d;
+    d.code = std::move(code);
+    d.message = std::move(message);
+    throw api_error(ec, std::move(d));
 }
 
-/// Starts an operation on the client's strand and completes `h` on its own executor.
+/// The typed result of a success body; any decoding failure becomes error::bad_response.
+template <class R, class Decode>
+R decode_or_throw(const Decode& decode, json::object& body) {
+    try {
+        return decode(body);
+    } catch (const std::exception& e) {   // decode_error, or Boost.JSON's own conversion errors
+        diagnostics d;
+        d.code = "bad_response";
+        d.message = std::string("unexpected response: ") + e.what();
+        d.body = std::move(body);
+        throw api_error(error::bad_response, std::move(d));
+    }
+}
+
+/// For operations where no failure can mean the desired state holds.
+struct no_recovery {};
+
+/// One operation, run in the awaiting coroutine (no hop to another executor): send `spec`,
+/// decode the success body with `decode`; `recover` may turn a failure of a retried call into
+/// a result (the desired state holds). Every failure is thrown as owo::api_error.
+template <class R, class Decode, class Recover = no_recovery>
+asio::awaitable<R> run(std::shared_ptr<client_impl> impl, std::string invalid, request_spec spec, Decode decode,
+                       Recover recover = {}) {
+    if (!invalid.empty()) throw_failure(error::invalid_argument, "invalid_argument", std::move(invalid));
+    call_result r;
+    try {
+        r = co_await impl->http.execute(spec);
+    } catch (const boost::system::system_error& e) {   // cancellation of the awaiting coroutine
+        throw_failure(e.code(), "transport_error", e.code().message());
+    }
+    if (r.ec) {
+        if constexpr (!std::is_same_v<Recover, no_recovery>) {
+            if (std::optional<R> done = recover(r)) co_return std::move(*done);
+        }
+        throw api_error(r.ec, std::move(r.diag));
+    }
+    co_return decode_or_throw<R>(decode, r.body);
+}
+
+/// The token forms: runs the awaitable form on the client's executor and completes `h` with
+/// (error_code, R) on the handler's associated executor, filling `*diag` on failure.
 template <class R>
-void launch(const std::shared_ptr<client_impl>& impl, std::string invalid, operation<R> op,
-            diagnostics* diag, handler<R> h) {
+void launch(const std::shared_ptr<client_impl>& impl, asio::awaitable<R> op, diagnostics* diag, handler<R> h) {
     auto ex = asio::get_associated_executor(h, impl->executor);
     auto slot = asio::get_associated_cancellation_slot(h);
     asio::co_spawn(
-        impl->strand, execute<R>(impl, std::move(invalid), std::move(op)),
+        impl->executor, std::move(op),
         asio::bind_cancellation_slot(
-            slot, asio::bind_executor(ex, [h = std::move(h), diag](std::exception_ptr e, op_outcome<R> o) mutable {
-                if (e) {
-                    try {
-                        std::rethrow_exception(e);
-                    } catch (const boost::system::system_error& se) {
-                        o.ec = se.code();
-                        o.diag.message = se.code().message();
-                    } catch (const std::exception& ex) {
-                        o.ec = error::bad_response;
-                        o.diag.message = ex.what();
+            slot, asio::bind_executor(ex, [h = std::move(h), diag](std::exception_ptr e, R r) mutable {
+                if (!e) return std::move(h)(error_code{}, std::move(r));
+                error_code ec;
+                try {
+                    std::rethrow_exception(e);
+                } catch (const api_error& ae) {
+                    ec = ae.code();
+                    if (diag) *diag = ae.diag();
+                } catch (const boost::system::system_error& se) {
+                    ec = se.code();
+                    if (diag) {
+                        diag->clear();
+                        diag->message = se.code().message();
+                    }
+                } catch (const std::exception& x) {
+                    ec = error::bad_response;
+                    if (diag) {
+                        diag->clear();
+                        diag->message = x.what();
                     }
                 }
-                if (o.ec && diag) *diag = std::move(o.diag);
-                if (o.ec || !o.value) std::move(h)(o.ec ? o.ec : error_code(error::bad_response), R{});
-                else std::move(h)(error_code{}, std::move(*o.value));
+                std::move(h)(ec, R{});
             })));
 }
 
@@ -122,7 +130,10 @@ request_spec post(const client_impl& impl, std::initializer_list<std::string_vie
     request_spec s;
     s.method = http::verb::post;
     s.target = make_target(impl.base, path);
-    s.body = json::serialize(json::value_from(p));
+    // The DOM only lives to be serialised: build it in a stack arena (no heap for small bodies).
+    unsigned char scratch[2048];
+    json::monotonic_resource arena(scratch, sizeof scratch);
+    s.body = json::serialize(json::value_from(p, &arena));
     s.safety = safety;
     s.idempotency_key = p.idempotency_key ? *p.idempotency_key : make_uuid_v4();
     return s;
@@ -136,14 +147,22 @@ request_spec get(const client_impl& impl, std::initializer_list<std::string_view
 }
 
 template <class R>
-std::function<R(json::object&)> decode_body() {
-    return [](json::object& body) { return json::value_to<R>(json::value(std::move(body))); };
-}
+struct decode_body {
+    R operator()(json::object& body) const { return json::value_to<R>(json::value(std::move(body))); }
+};
 
 template <class R>
-std::function<R(json::object&)> decode_member(std::string_view key) {
-    return [key](json::object& body) { return decode_field<R>(body, key); };
-}
+struct decode_member {
+    std::string_view key;
+    R operator()(json::object& body) const { return decode_field<R>(body, key); }
+};
+
+struct decode_customer {
+    client self;
+    owo::customer operator()(json::object& body) const {
+        return owo::customer(self, json::value_to<customer_record>(json::value(std::move(body))));
+    }
+};
 
 std::string check_customer_data(const std::optional<customer_data>& d) {
     return d ? check_email("customer_data.email", d->email) : std::string{};
@@ -160,121 +179,83 @@ client::client(executor_type ex, config cfg)
 client::executor_type client::get_executor() const noexcept { return impl_->executor; }
 const std::string& client::api_url() const noexcept { return impl_->base.text; }
 
-pool_counters client::stats() const { return impl_->http.pool().stats(); }
+pool_counters client::stats() const { return impl_->http.stats(); }
 
-template <class R, class P>
-asio::awaitable<R> client::await_result(client self, start_fn<R, P> start, P p) {
-    diagnostics diag;
-    auto token = asio::as_tuple(asio::use_awaitable);
-    auto [ec, r] = co_await asio::async_initiate<decltype(token), void(error_code, R)>(
-        [&](auto h) { (self.*start)(std::move(p), &diag, handler<R>(std::move(h))); }, token);
-    if (ec) throw api_error(ec, std::move(diag));
-    co_return std::move(r);
-}
-
-#define OWO_AWAITABLE(name, params_type, result_type)                                              \
-    asio::awaitable<result_type> client::name(params_type p) const {                                \
-        return await_result<result_type, params_type>(*this, &client::start_##name, std::move(p)); \
-    }
-OWO_AWAITABLE(customer, customer_params, owo::customer)
-OWO_AWAITABLE(get_customer, std::string, owo::customer)
-OWO_AWAITABLE(attach, attach_params, attach_result)
-OWO_AWAITABLE(check, check_params, check_result)
-OWO_AWAITABLE(track, track_params, track_result)
-OWO_AWAITABLE(add_entity, add_entity_params, add_entity_result)
-OWO_AWAITABLE(remove_entity, remove_entity_params, remove_entity_result)
-OWO_AWAITABLE(list_entities, list_entities_params, list_entities_result)
-OWO_AWAITABLE(plans, plans_params, std::vector<owo::plan>)
-OWO_AWAITABLE(plan, std::string, owo::plan)
-#undef OWO_AWAITABLE
-
-void client::start_customer(customer_params p, diagnostics* d, handler<owo::customer> h) const {
+asio::awaitable<owo::customer> client::customer(customer_params p) const {
     auto invalid = first_problem({check_email("email", p.email), check_optional_identifier("id", p.id),
                                   check_key(p.idempotency_key)});
-    operation<owo::customer> op{
-        post(*impl_, {"customers"}, p, retry_safety::idempotent),
-        [self = *this](json::object& body) {
-            return owo::customer(self, json::value_to<customer_record>(json::value(std::move(body))));
-        },
-        {}};
-    launch(impl_, std::move(invalid), std::move(op), d, std::move(h));
+    return run<owo::customer>(impl_, std::move(invalid), post(*impl_, {"customers"}, p, retry_safety::idempotent),
+                              decode_customer{*this});
 }
 
-void client::start_get_customer(std::string id, diagnostics* d, handler<owo::customer> h) const {
-    operation<owo::customer> op{
-        get(*impl_, {"customers", id}),
-        [self = *this](json::object& body) {
-            return owo::customer(self, json::value_to<customer_record>(json::value(std::move(body))));
-        },
-        {}};
-    launch(impl_, check_identifier("customer id", id), std::move(op), d, std::move(h));
+asio::awaitable<owo::customer> client::get_customer(std::string id) const {
+    return run<owo::customer>(impl_, check_identifier("customer id", id), get(*impl_, {"customers", id}),
+                              decode_customer{*this});
 }
 
-void client::start_attach(attach_params p, diagnostics* d, handler<attach_result> h) const {
+asio::awaitable<attach_result> client::attach(attach_params p) const {
     auto invalid = first_problem({check_identifier("customer", p.customer), check_identifier("product", p.product),
                                   check_customer_data(p.customer_data), check_key(p.idempotency_key)});
-    operation<attach_result> op{post(*impl_, {"attach"}, p, retry_safety::idempotent), decode_body<attach_result>(), {}};
-    launch(impl_, std::move(invalid), std::move(op), d, std::move(h));
+    return run<attach_result>(impl_, std::move(invalid), post(*impl_, {"attach"}, p, retry_safety::idempotent),
+                              decode_body<attach_result>{});
 }
 
-void client::start_check(check_params p, diagnostics* d, handler<check_result> h) const {
+asio::awaitable<check_result> client::check(check_params p) const {
     auto invalid = first_problem({check_identifier("customer", p.customer), check_identifier("feature", p.feature),
                                   check_optional_identifier("entity", p.entity), check_number("value", p.value),
                                   check_customer_data(p.customer_data), check_key(p.idempotency_key)});
     auto safety = p.send_event.value_or(false) ? retry_safety::counts_usage : retry_safety::idempotent;
-    operation<check_result> op{post(*impl_, {"check"}, p, safety), decode_body<check_result>(), {}};
-    launch(impl_, std::move(invalid), std::move(op), d, std::move(h));
+    return run<check_result>(impl_, std::move(invalid), post(*impl_, {"check"}, p, safety), decode_body<check_result>{});
 }
 
-void client::start_track(track_params p, diagnostics* d, handler<track_result> h) const {
+asio::awaitable<track_result> client::track(track_params p) const {
     auto invalid = first_problem({check_identifier("customer", p.customer), check_identifier("feature", p.feature),
                                   check_optional_identifier("entity", p.entity), check_number("value", p.value),
                                   check_customer_data(p.customer_data), check_key(p.idempotency_key)});
-    operation<track_result> op{post(*impl_, {"track"}, p, retry_safety::counts_usage), decode_body<track_result>(), {}};
-    launch(impl_, std::move(invalid), std::move(op), d, std::move(h));
+    return run<track_result>(impl_, std::move(invalid), post(*impl_, {"track"}, p, retry_safety::counts_usage),
+                             decode_body<track_result>{});
 }
 
-void client::start_add_entity(add_entity_params p, diagnostics* d, handler<add_entity_result> h) const {
+asio::awaitable<add_entity_result> client::add_entity(add_entity_params p) const {
     auto invalid = first_problem({check_identifier("customer", p.customer), check_identifier("feature", p.feature),
                                   check_identifier("entity", p.entity), check_key(p.idempotency_key)});
-    operation<add_entity_result> op{
-        post(*impl_, {"entities"}, p, retry_safety::entity_add), decode_body<add_entity_result>(),
-        [entity = p.entity, feature = p.feature](const call_result& r) -> std::optional<add_entity_result> {
-            // An earlier attempt added it, then its answer was lost: the desired state holds.
-            if (r.ec != error::entity_exists || !r.earlier_attempt_may_have_applied) return std::nullopt;
-            add_entity_result done;
-            done.entity_id = entity;
-            done.feature_id = feature;
-            done.already_present = true;
-            return done;
-        }};
-    launch(impl_, std::move(invalid), std::move(op), d, std::move(h));
+    // An earlier attempt added it, then its answer was lost: the desired state holds.
+    auto recover = [entity = p.entity, feature = p.feature](const call_result& r) -> std::optional<add_entity_result> {
+        if (r.ec != error::entity_exists || !r.earlier_attempt_may_have_applied) return std::nullopt;
+        add_entity_result done;
+        done.entity_id = entity;
+        done.feature_id = feature;
+        done.already_present = true;
+        return done;
+    };
+    return run<add_entity_result>(impl_, std::move(invalid), post(*impl_, {"entities"}, p, retry_safety::entity_add),
+                                  decode_body<add_entity_result>{}, std::move(recover));
 }
 
-void client::start_remove_entity(remove_entity_params p, diagnostics* d, handler<remove_entity_result> h) const {
+asio::awaitable<remove_entity_result> client::remove_entity(remove_entity_params p) const {
     auto invalid = first_problem({check_identifier("customer", p.customer), check_identifier("feature", p.feature),
                                   check_identifier("entity", p.entity), check_key(p.idempotency_key)});
-    operation<remove_entity_result> op{
-        post(*impl_, {"entities", "remove"}, p, retry_safety::entity_remove), decode_body<remove_entity_result>(),
-        [entity = p.entity](const call_result& r) -> std::optional<remove_entity_result> {
-            if (r.ec != error::entity_not_found || !r.earlier_attempt_may_have_applied) return std::nullopt;
-            remove_entity_result done;
-            done.entity_id = entity;
-            done.already_removed = true;
-            return done;
-        }};
-    launch(impl_, std::move(invalid), std::move(op), d, std::move(h));
+    auto recover = [entity = p.entity](const call_result& r) -> std::optional<remove_entity_result> {
+        if (r.ec != error::entity_not_found || !r.earlier_attempt_may_have_applied) return std::nullopt;
+        remove_entity_result done;
+        done.entity_id = entity;
+        done.already_removed = true;
+        return done;
+    };
+    return run<remove_entity_result>(impl_, std::move(invalid),
+                                     post(*impl_, {"entities", "remove"}, p, retry_safety::entity_remove),
+                                     decode_body<remove_entity_result>{}, std::move(recover));
 }
 
-void client::start_list_entities(list_entities_params p, diagnostics* d, handler<list_entities_result> h) const {
+asio::awaitable<list_entities_result> client::list_entities(list_entities_params p) const {
     auto invalid = first_problem({check_identifier("customer", p.customer), check_optional_identifier("feature", p.feature)});
     query_params q{{"customer", p.customer}};
     if (p.feature) q.emplace_back("feature", *p.feature);
-    operation<list_entities_result> op{get(*impl_, {"entities"}, q), decode_body<list_entities_result>(), {}};
-    launch(impl_, std::move(invalid), std::move(op), d, std::move(h));
+    return run<list_entities_result>(impl_, std::move(invalid), get(*impl_, {"entities"}, q),
+                                     decode_body<list_entities_result>{});
 }
 
-void client::start_plans(plans_params p, diagnostics* d, handler<std::vector<owo::plan>> h) const {
+asio::awaitable<std::vector<owo::plan>> client::plans(plans_params p) const {
     auto invalid = first_problem({check_optional_identifier("group", p.group),
                                   check_optional_identifier("interval", p.interval),
                                   check_optional_identifier("currency", p.currency)});
@@ -283,13 +264,30 @@ void client::start_plans(plans_params p, diagnostics* d, handler<std::vector<owo
     if (p.interval) q.emplace_back("interval", *p.interval);
     if (p.currency) q.emplace_back("currency", *p.currency);
     if (p.include_inactive) q.emplace_back("includeInactive", "true");
-    operation<std::vector<owo::plan>> op{get(*impl_, {"plans"}, q), decode_member<std::vector<owo::plan>>("plans"), {}};
-    launch(impl_, std::move(invalid), std::move(op), d, std::move(h));
+    return run<std::vector<owo::plan>>(impl_, std::move(invalid), get(*impl_, {"plans"}, q),
+                                       decode_member<std::vector<owo::plan>>{"plans"});
 }
 
-void client::start_plan(std::string slug, diagnostics* d, handler<owo::plan> h) const {
-    operation<owo::plan> op{get(*impl_, {"plans", slug}), decode_member<owo::plan>("plan"), {}};
-    launch(impl_, check_identifier("plan slug", slug), std::move(op), d, std::move(h));
+asio::awaitable<owo::plan> client::plan(std::string slug) const {
+    return run<owo::plan>(impl_, check_identifier("plan slug", slug), get(*impl_, {"plans", slug}),
+                          decode_member<owo::plan>{"plan"});
 }
+
+// The token forms run the awaitable forms.
+#define OWO_START(name, params_type, result_type)                                                 \
+    void client::start_##name(params_type p, diagnostics* d, handler<result_type> h) const {     \
+        launch(impl_, name(std::move(p)), d, std::move(h));                                      \
+    }
+OWO_START(customer, customer_params, owo::customer)
+OWO_START(get_customer, std::string, owo::customer)
+OWO_START(attach, attach_params, attach_result)
+OWO_START(check, check_params, check_result)
+OWO_START(track, track_params, track_result)
+OWO_START(add_entity, add_entity_params, add_entity_result)
+OWO_START(remove_entity, remove_entity_params, remove_entity_result)
+OWO_START(list_entities, list_entities_params, list_entities_result)
+OWO_START(plans, plans_params, std::vector<owo::plan>)
+OWO_START(plan, std::string, owo::plan)
+#undef OWO_START
 
 } // namespace owo

@@ -8,7 +8,6 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/ssl/context.hpp>
-#include <boost/asio/strand.hpp>
 
 namespace owo::detail {
 
@@ -17,7 +16,6 @@ public:
     client_impl(boost::asio::any_io_executor ex, config c);
 
     boost::asio::any_io_executor executor;
-    boost::asio::strand<boost::asio::any_io_executor> strand;   // all pool and transport state lives here
     const config cfg;
     const base_url base;
     boost::asio::ssl::context tls;

@@ -7,9 +7,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/error.hpp>
-#include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/write.hpp>
+#include <boost/asio/write.hpp>
 
 #include <memory>
 
@@ -78,37 +77,34 @@ asio::awaitable<error_code> connection::open(clock::time_point deadline) {
         }
     }
     tcp_layer.expires_never();
+    open_ = true;
     co_return ec;
 }
 
-template <class Stream>
-asio::awaitable<exchange_result> connection::exchange_on(Stream& s, const http_request& req,
-                                                         clock::time_point deadline) {
+asio::awaitable<exchange_result> connection::exchange(clock::time_point deadline) {
     exchange_result r;
     auto& tcp_layer = beast::get_lowest_layer(stream_);
+    auto token = asio::redirect_error(asio::use_awaitable, r.ec);
 
     tcp_layer.expires_at(phase_deadline(cfg_.io_timeout, deadline));
-    co_await http::async_write(s, req, asio::redirect_error(asio::use_awaitable, r.ec));
+    auto out = asio::buffer(request_);
+    if (origin_.tls) co_await asio::async_write(stream_, out, token);
+    else co_await asio::async_write(stream_.next_layer(), out, token);
     if (r.ec) co_return r;
     r.wrote_request = true;
 
-    http::response_parser<http::string_body> parser;
-    parser.body_limit(cfg_.max_response_bytes);
-    parser.header_limit(64 * 1024);
+    response_reader reader(response_);
+    reader.body_limit(cfg_.max_response_bytes);
+    reader.header_limit(64 * 1024);
     tcp_layer.expires_at(phase_deadline(cfg_.io_timeout, deadline));
-    co_await http::async_read(s, buffer_, parser, asio::redirect_error(asio::use_awaitable, r.ec));
-    r.got_response_bytes = parser.got_some() || buffer_.size() > 0;
+    if (origin_.tls) co_await http::async_read(stream_, buffer_, reader, token);
+    else co_await http::async_read(stream_.next_layer(), buffer_, reader, token);
+    r.got_response_bytes = reader.got_some() || buffer_.size() > 0;
     tcp_layer.expires_never();
     if (r.ec) co_return r;
-    r.response = parser.release();
     ++exchanges_;
     idle_since_ = clock::now();
     co_return r;
-}
-
-asio::awaitable<exchange_result> connection::exchange(const http_request& req, clock::time_point deadline) {
-    if (origin_.tls) co_return co_await exchange_on(stream_, req, deadline);
-    co_return co_await exchange_on(stream_.next_layer(), req, deadline);
 }
 
 } // namespace owo::detail

@@ -3,24 +3,49 @@
 #include <owostack/error.hpp>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
-
-#include <algorithm>
 
 namespace owo::detail {
 
 namespace asio = boost::asio;
 using boost::system::error_code;
 
-// A queued acquire. Whatever frees up is handed to the oldest waiter directly (a connection,
-// or the right to dial one), so a caller arriving later can never barge past it.
+// A queued wait. Whatever frees up is handed to the oldest waiter directly (a connection, or
+// the right to dial one), so a caller arriving later can never barge past it. All fields and
+// every operation on the timer are under the pool's mutex, so a hand-over can never slip in
+// between the check and the wait (no lost wake-up).
 struct connection_pool::waiter {
     explicit waiter(asio::any_io_executor ex) : timer(std::move(ex)) {}
     asio::steady_timer timer;
-    bool woken = false;                      // handed something, or gave up
+    bool handled = false;                    // handed something, or gave up
     std::unique_ptr<connection> conn;        // handed a keep-alive connection
     bool slot = false;                       // handed the right to dial (counted in open_)
 };
+
+namespace {
+
+// Waits on the waiter's timer (cancelled by a hand-over, or by the caller's cancellation
+// slot), starting the wait under the mutex; completes at once when already handed something.
+template <class Waiter, class Token>
+auto async_wait_for_handover(Waiter& w, std::mutex& m, Token&& token) {
+    return asio::async_initiate<Token, void(error_code)>(
+        [&w, &m](auto handler) {
+            std::unique_lock lock(m);
+            if (!w.handled) {
+                w.timer.async_wait(std::move(handler));
+                return;
+            }
+            lock.unlock();
+            auto ex = asio::get_associated_executor(handler, w.timer.get_executor());
+            asio::post(ex, [h = std::move(handler)]() mutable { std::move(h)(error_code{}); });
+        },
+        token);
+}
+
+} // namespace
 
 pooled_connection& pooled_connection::operator=(pooled_connection&& o) noexcept {
     if (this != &o) {
@@ -32,6 +57,12 @@ pooled_connection& pooled_connection::operator=(pooled_connection&& o) noexcept 
     return *this;
 }
 
+void pooled_connection::renew() {
+    conn_->close();
+    conn_ = pool_->make_connection();
+    reusable_ = false;
+}
+
 void pooled_connection::release() noexcept {
     if (pool_ && conn_) pool_->give_back(std::move(conn_), reusable_);
     conn_.reset();
@@ -39,104 +70,137 @@ void pooled_connection::release() noexcept {
     reusable_ = false;
 }
 
-connection_pool::connection_pool(asio::any_io_executor strand, asio::ssl::context& tls,
-                                 const base_url& origin, const config& cfg)
-    : strand_(std::move(strand)), tls_(tls), origin_(origin), cfg_(cfg) {}
+connection_pool::connection_pool(asio::any_io_executor ex, asio::ssl::context& tls, const base_url& origin,
+                                 const config& cfg)
+    : executor_(std::move(ex)), tls_(tls), origin_(origin), cfg_(cfg) {}
 
 connection_pool::~connection_pool() {
     for (auto& c : idle_) c->close();
 }
 
-void connection_pool::give_back(std::unique_ptr<connection> c, bool reusable) noexcept {
-    if (!reusable) {
-        c->close();
-        release_slot();
-        return;
-    }
-    if (auto w = next_waiter()) {
-        w->conn = std::move(c);
-        w->timer.cancel();
-        return;
-    }
-    idle_.push_back(std::move(c));
+std::unique_ptr<connection> connection_pool::make_connection() {
+    return std::make_unique<connection>(executor_, tls_, origin_, cfg_);
 }
 
-void connection_pool::release_slot() noexcept {
-    if (auto w = next_waiter()) {
-        w->slot = true;   // open_ unchanged: the slot passes on
-        w->timer.cancel();
-        return;
-    }
-    --open_;
+pool_counters connection_pool::stats() const {
+    std::lock_guard lock(mutex_);
+    pool_counters s = stats_;
+    s.open_connections = open_;
+    s.idle_connections = idle_.size();
+    return s;
 }
 
-std::shared_ptr<connection_pool::waiter> connection_pool::next_waiter() noexcept {
+std::shared_ptr<connection_pool::waiter> connection_pool::next_waiter_locked() noexcept {
     while (!waiters_.empty()) {
         auto w = std::move(waiters_.front());
         waiters_.pop_front();
-        if (w->woken) continue;   // gave up (timed out or cancelled)
-        w->woken = true;
+        if (w->handled) continue;   // gave up (timed out or cancelled)
+        w->handled = true;
         return w;
     }
     return nullptr;
 }
 
-asio::awaitable<acquire_result> connection_pool::dial(clock::time_point deadline) {
-    ++open_;
-    co_return co_await dial_in_slot(deadline);
-}
-
-asio::awaitable<acquire_result> connection_pool::dial_in_slot(clock::time_point deadline) {
-    // The lease owns the slot from the start, so a failure or a cancellation frees it.
-    acquire_result r;
-    r.conn = pooled_connection(this, std::make_unique<connection>(strand_, tls_, origin_, cfg_));
-    ++stats_.connections_opened;
-    r.ec = co_await r.conn->open(deadline);
-    if (r.ec) {
-        r.failure_reason = r.conn->failure_reason();
-        r.conn.release();
-    } else if (origin_.tls) {
-        ++stats_.tls_handshakes;
-    }
-    co_return r;
-}
-
-asio::awaitable<acquire_result> connection_pool::acquire(clock::time_point deadline) {
-    for (;;) {
-        while (!idle_.empty()) {
-            auto c = std::move(idle_.back());
-            idle_.pop_back();
-            if (clock::now() - c->idle_since() < cfg_.pool.idle_timeout) {
-                ++stats_.reuses;
-                co_return acquire_result{{}, {}, pooled_connection(this, std::move(c))};
-            }
-            c->close();   // idle too long: the server may already have closed it
-            --open_;
+// `c` null: only the slot is given back.
+void connection_pool::give_back(std::unique_ptr<connection> c, bool reusable) noexcept {
+    std::unique_lock lock(mutex_);
+    if (reusable) {
+        if (auto w = next_waiter_locked()) {
+            w->conn = std::move(c);
+            w->timer.cancel();
+        } else {
+            idle_.push_back(std::move(c));
         }
-        if (open_ < cfg_.pool.max_connections) co_return co_await dial(deadline);
+        return;
+    }
+    if (auto w = next_waiter_locked()) {
+        w->slot = true;   // open_ unchanged: the slot passes on
+        w->timer.cancel();
+    } else {
+        --open_;
+    }
+    lock.unlock();
+    if (c) c->close();
+}
 
-        auto w = std::make_shared<waiter>(strand_);
+pooled_connection connection_pool::try_acquire_locked() {
+    while (!idle_.empty()) {
+        auto c = std::move(idle_.back());
+        idle_.pop_back();
+        if (clock::now() - c->idle_since() < cfg_.pool.idle_timeout) {
+            ++stats_.reuses;
+            return pooled_connection(this, std::move(c));
+        }
+        c->close();   // idle too long: the server may already have closed it
+        --open_;
+    }
+    if (open_ < cfg_.pool.max_connections) {
+        ++open_;
+        try {
+            return pooled_connection(this, make_connection());
+        } catch (...) {
+            --open_;
+            throw;
+        }
+    }
+    return {};
+}
+
+pooled_connection connection_pool::try_acquire() {
+    std::lock_guard lock(mutex_);
+    return try_acquire_locked();
+}
+
+asio::awaitable<acquire_result> connection_pool::wait(clock::time_point deadline) {
+    auto w = std::make_shared<waiter>(executor_);
+    {
+        std::lock_guard lock(mutex_);
+        if (auto lease = try_acquire_locked()) co_return acquire_result{{}, std::move(lease)};
         w->timer.expires_at(deadline);
         waiters_.push_back(w);
-        // If this coroutine ends (cancelled) after being handed something, pass it on.
-        struct pass_on {
-            connection_pool* pool;
-            std::shared_ptr<waiter> w;
-            ~pass_on() {
-                w->woken = true;   // a stale queue entry from now on
-                if (w->conn) pool->give_back(std::move(w->conn), true);
-                if (std::exchange(w->slot, false)) pool->release_slot();
-            }
-        } guard{this, w};
-        auto [ec] = co_await w->timer.async_wait(asio::as_tuple(asio::use_awaitable));
-        if (w->conn) {
-            ++stats_.reuses;
-            co_return acquire_result{{}, {}, pooled_connection(this, std::move(w->conn))};
-        }
-        if (std::exchange(w->slot, false)) co_return co_await dial_in_slot(deadline);
-        if (!ec) co_return acquire_result{error::pool_exhausted, "no pooled connection became free before the deadline", {}};
-        co_return acquire_result{ec, {}, {}};
     }
+    // If this coroutine ends without resuming (its io_context is destroyed), pass on whatever
+    // it was handed.
+    struct pass_on {
+        connection_pool* pool;
+        waiter* w;
+        ~pass_on() {
+            std::unique_lock lock(pool->mutex_);
+            w->handled = true;   // a stale queue entry from now on
+            auto conn = std::move(w->conn);
+            bool slot = std::exchange(w->slot, false);
+            lock.unlock();
+            if (conn) pool->give_back(std::move(conn), true);
+            if (slot) pool->give_back(nullptr, false);
+        }
+    } guard{this, w.get()};
+    auto [ec] = co_await async_wait_for_handover(*w, mutex_, asio::as_tuple(asio::use_awaitable));
+
+    std::unique_lock lock(mutex_);
+    w->handled = true;
+    if (w->conn) {
+        ++stats_.reuses;
+        co_return acquire_result{{}, pooled_connection(this, std::move(w->conn))};
+    }
+    if (std::exchange(w->slot, false)) {
+        lock.unlock();
+        co_return acquire_result{{}, pooled_connection(this, make_connection())};
+    }
+    lock.unlock();
+    co_return acquire_result{ec ? ec : error_code(error::pool_exhausted), {}};
+}
+
+asio::awaitable<error_code> connection_pool::open(pooled_connection& lease, clock::time_point deadline) {
+    {
+        std::lock_guard lock(mutex_);
+        ++stats_.connections_opened;
+    }
+    error_code ec = co_await lease->open(deadline);
+    if (!ec && origin_.tls) {
+        std::lock_guard lock(mutex_);
+        ++stats_.tls_handshakes;
+    }
+    co_return ec;
 }
 
 } // namespace owo::detail

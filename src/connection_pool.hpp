@@ -1,23 +1,27 @@
 // The keep-alive connection pool of one client (one origin): reuse of idle connections,
 // a bound on open connections, idle expiry, and a fair wait for a free slot.
-// Runs on the client's strand only; it takes no locks.
+// Thread-safe: one mutex guards the bookkeeping (never held across I/O), so calls started
+// from any thread or executor share it.
 #pragma once
 
 #include "connection.hpp"
 
+#include <owostack/config.hpp>
+
 #include <boost/asio/steady_timer.hpp>
 
-#include <cstdint>
 #include <deque>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 namespace owo::detail {
 
 class connection_pool;
 
-/// A connection on loan from the pool. Returned on destruction: kept for reuse only when
-/// mark_reusable() was called (a clean, keep-alive exchange); otherwise closed.
+/// A connection on loan from the pool, holding one of its slots. Returned on destruction:
+/// kept for reuse only when mark_reusable() was called (a clean, keep-alive exchange);
+/// otherwise closed. A lease may hold a connection that is not open yet (see is_open()).
 class pooled_connection {
 public:
     pooled_connection() = default;
@@ -27,9 +31,12 @@ public:
     ~pooled_connection() { release(); }
 
     connection* operator->() const noexcept { return conn_.get(); }
+    connection& operator*() const noexcept { return *conn_; }
     explicit operator bool() const noexcept { return conn_ != nullptr; }
     void mark_reusable() noexcept { reusable_ = true; }
-    /// Closes the connection now and frees its slot.
+    /// Closes the connection and puts a fresh, unopened one in the same slot (a re-dial).
+    void renew();
+    /// Gives the connection back now (closed unless reusable) and frees or passes on its slot.
     void release() noexcept;
 
 private:
@@ -40,45 +47,45 @@ private:
 
 struct acquire_result {
     boost::system::error_code ec;
-    std::string failure_reason;   ///< e.g. why a certificate was refused
     pooled_connection conn;
 };
 
 class connection_pool {
 public:
-    connection_pool(boost::asio::any_io_executor strand, boost::asio::ssl::context& tls,
-                    const base_url& origin, const config& cfg);
+    /// Connections are created on `ex` (the client's executor); completions of their I/O run
+    /// on the executor of the coroutine that awaits them.
+    connection_pool(boost::asio::any_io_executor ex, boost::asio::ssl::context& tls, const base_url& origin,
+                    const config& cfg);
     ~connection_pool();
 
-    /// An idle connection when one is fresh enough, else a new one when below the bound,
-    /// else waits for one to be returned until `deadline` (error::pool_exhausted).
-    boost::asio::awaitable<acquire_result> acquire(clock::time_point deadline);
-    /// Always dials a new connection (used to re-dial once after a stale keep-alive).
-    boost::asio::awaitable<acquire_result> dial(clock::time_point deadline);
+    /// Without waiting: an idle connection fresh enough to reuse, else a new unopened one when
+    /// below the bound, else an empty lease (then call wait()).
+    pooled_connection try_acquire();
+    /// Waits (fairly, oldest first) until a connection or a slot frees up, or until `deadline`
+    /// (error::pool_exhausted), or cancellation.
+    boost::asio::awaitable<acquire_result> wait(clock::time_point deadline);
+    /// Opens the lease's unopened connection (counted in the stats).
+    boost::asio::awaitable<boost::system::error_code> open(pooled_connection& lease, clock::time_point deadline);
 
-    pool_counters stats() const noexcept {
-        pool_counters s = stats_;
-        s.open_connections = open_;
-        s.idle_connections = idle_.size();
-        return s;
-    }
+    pool_counters stats() const;
 
 private:
     friend class pooled_connection;
     struct waiter;
+    std::unique_ptr<connection> make_connection();
+    pooled_connection try_acquire_locked();
     void give_back(std::unique_ptr<connection> c, bool reusable) noexcept;
-    std::shared_ptr<waiter> next_waiter() noexcept;
-    /// A slot (counted in open_) is free: hand it to a waiter, or give it up.
-    void release_slot() noexcept;
-    boost::asio::awaitable<acquire_result> dial_in_slot(clock::time_point deadline);
+    /// Under the lock: the oldest waiter still waiting, marked as handled.
+    std::shared_ptr<waiter> next_waiter_locked() noexcept;
 
-    boost::asio::any_io_executor strand_;
+    boost::asio::any_io_executor executor_;
     boost::asio::ssl::context& tls_;
     const base_url& origin_;
     const config& cfg_;
+    mutable std::mutex mutex_;
     std::vector<std::unique_ptr<connection>> idle_;   // most recently used at the back
     std::deque<std::shared_ptr<waiter>> waiters_;
-    std::size_t open_ = 0;                              // idle + on loan + dialling
+    std::size_t open_ = 0;                              // idle + on loan (open or not)
     pool_counters stats_;   // the monotonic counters; the live ones are filled by stats()
 };
 

@@ -1,6 +1,7 @@
 #include "response.hpp"
 
-#include <boost/json/parse.hpp>
+#include <boost/json/monotonic_resource.hpp>
+#include <boost/json/parser.hpp>
 
 namespace owo::detail {
 
@@ -36,12 +37,26 @@ std::optional<double> number_at(const json::object& o, std::string_view key) {
     return std::nullopt;
 }
 
-bool parse_object(std::string_view text, json::object& out) {
+json::parse_options response_parse_options() {
     json::parse_options opts;
     opts.max_depth = 64;
+    return opts;
+}
+
+// Parses into one monotonic arena per response (one or two allocations instead of one per
+// string, array and object); the parser itself, with its scratch space, is reused per thread.
+bool parse_object(std::string_view text, json::object& out) {
+    thread_local json::parser parser(json::storage_ptr(), response_parse_options());
+    auto arena = json::make_shared_resource<json::monotonic_resource>(512 + 4 * text.size());
+    parser.reset(std::move(arena));
     boost::system::error_code ec;
-    json::value v = json::parse(text, ec, {}, opts);
-    if (ec || !v.is_object()) return false;
+    parser.write(text.data(), text.size(), ec);
+    if (ec) {
+        parser.reset();
+        return false;
+    }
+    json::value v = parser.release();
+    if (!v.is_object()) return false;
     out = std::move(v.get_object());
     return true;
 }

@@ -1,28 +1,21 @@
-// One logical API call: build the HTTP request, run attempts through the pool, retry by the
-// retry rule with backoff inside the call's deadline, and report each attempt to the observer.
+// One logical API call: get a connection from the pool, write the request, read and interpret
+// the response, retry by the retry rule with backoff inside the call's deadline, and report
+// each attempt to the observer. Runs on the executor of the coroutine that awaits it.
 #pragma once
 
 #include "connection_pool.hpp"
+#include "request.hpp"
 #include "retry_policy.hpp"
 #include "urls.hpp"
 
 #include <owostack/error.hpp>
 
-#include <boost/beast/http/verb.hpp>
 #include <boost/json/object.hpp>
 
-#include <random>
+#include <atomic>
 #include <string>
 
 namespace owo::detail {
-
-struct request_spec {
-    boost::beast::http::verb method = boost::beast::http::verb::get;
-    std::string target;           ///< path and query, already encoded
-    std::string body;             ///< JSON text (POST)
-    retry_safety safety = retry_safety::idempotent;
-    std::string idempotency_key;  ///< POST: the same on every attempt of this call
-};
 
 struct call_result {
     boost::system::error_code ec;
@@ -33,27 +26,28 @@ struct call_result {
 
 class transport {
 public:
-    transport(boost::asio::any_io_executor strand, const config& cfg, const base_url& base,
+    transport(boost::asio::any_io_executor ex, const config& cfg, const base_url& base,
               boost::asio::ssl::context& tls);
 
-    /// Runs on the strand. Never throws for failures it can describe; cancellation may throw.
+    /// Never throws for failures it can describe; cancellation may throw.
     boost::asio::awaitable<call_result> execute(const request_spec& spec);
 
-    const connection_pool& pool() const noexcept { return pool_; }
+    pool_counters stats() const { return pool_.stats(); }
     bool server_honours_idempotency() const noexcept;
 
 private:
     struct attempt;
-    http_request build_request(const request_spec& spec) const;
-    boost::asio::awaitable<attempt> run_attempt(const http_request& req, clock::time_point deadline);
+    struct next_step {
+        bool done = true;
+        std::chrono::milliseconds delay{0};
+    };
+    next_step conclude(const request_spec& spec, int attempt_no, attempt& a, const received_response* res,
+                       clock::time_point deadline, call_result& out);
 
     const config& cfg_;
-    const base_url& base_;
     connection_pool pool_;
-    std::string authorization_;   // "Bearer ...": built once, never logged
-    std::string user_agent_;
-    bool learned_idempotency_ = false;
-    std::mt19937 jitter_rng_{std::random_device{}()};
+    std::string fixed_headers_;   // holds the secret: never logged
+    std::atomic<bool> learned_idempotency_{false};
 };
 
 } // namespace owo::detail

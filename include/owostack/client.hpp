@@ -28,10 +28,11 @@ concept token_not_diagnostics = !std::is_same_v<std::remove_cvref_t<T>, diagnost
 
 /// The Owostack API client.
 ///
-/// Threading: a client is a cheap, copyable handle to shared state (copies share one pool).
-/// Operations may be started from any thread; internally they run on a strand of the
-/// executor given at construction, and each completion is delivered through the completion
-/// handler's associated executor (for `use_awaitable`: the calling coroutine's).
+/// Threading: a client is a cheap, copyable handle to shared state (copies share one pool,
+/// guarded by a mutex). Operations may be started from any thread. `co_await c.op(...)` runs
+/// in the awaiting coroutine, on its executor; the token forms run on the client's executor and
+/// complete on the handler's associated executor. Connections are created on the client's
+/// executor, which must be running.
 ///
 /// Every operation comes in three forms:
 ///  - `co_await c.op(params)` — an awaitable; throws owo::api_error (with diagnostics) or
@@ -96,10 +97,6 @@ private:
 
     template <class R, class P>
     using start_fn = void (client::*)(P, diagnostics*, detail::handler<R>) const;
-
-    // The awaitable form: runs the operation, throws api_error on failure.
-    template <class R, class P>
-    static boost::asio::awaitable<R> await_result(client self, start_fn<R, P> start, P p);
 
     template <class R, class P, class Token>
     auto initiate(start_fn<R, P> start, P p, diagnostics* diag, Token&& token) const {
