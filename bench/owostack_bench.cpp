@@ -150,9 +150,11 @@ int sdk_overhead(const args& a) {
     auto fx = prepare(a);
     const long calls = a.num("calls", 2000), rounds = a.num("rounds", 5);
     auto tls = owo::bench::make_client_tls(a.get("ca"));
+    // --side sdk|raw runs one side alone (for perf/strace); the figures need both.
+    const std::string side = a.get("side", "both");
     std::vector<double> sdk_post, sdk_get, raw_post, raw_get;
     for (long r = 0; r < rounds; ++r) {
-        run_coro([&](asio::io_context& ioc) -> asio::awaitable<void> {
+        if (side != "raw") run_coro([&](asio::io_context& ioc) -> asio::awaitable<void> {
             owo::client owo(ioc.get_executor(), sdk_config(a));
             owo::customer_params customer_req{.email = fx.email, .name = "Bench"};
             co_await owo.customer(customer_req);   // connect outside the timing
@@ -166,7 +168,7 @@ int sdk_overhead(const args& a) {
             sdk_post.push_back((t1 - t0) / calls * 1e6);
             sdk_get.push_back((t2 - t1) / calls * 1e6);
         });
-        run_coro([&](asio::io_context& ioc) -> asio::awaitable<void> {
+        if (side != "sdk") run_coro([&](asio::io_context& ioc) -> asio::awaitable<void> {
             raw_connection raw(ioc.get_executor(), tls, raw_target_of(a));
             raw.parse_body = true;
             co_await raw.connect();
@@ -182,11 +184,16 @@ int sdk_overhead(const args& a) {
             raw_get.push_back((t2 - t1) / calls * 1e6);
         });
     }
-    auto row = [](const char* name, const std::vector<double>& sdk, const std::vector<double>& raw) {
-        auto [smin, smax] = std::minmax_element(sdk.begin(), sdk.end());
-        auto [rmin, rmax] = std::minmax_element(raw.begin(), raw.end());
-        std::printf("| %-26s | %7.1f (%.1f-%.1f) | %7.1f (%.1f-%.1f) | %5.2fx |\n", name, median(sdk), *smin, *smax,
-                    median(raw), *rmin, *rmax, median(sdk) / median(raw));
+    auto cell = [](const std::vector<double>& v) {
+        if (v.empty()) return std::string("-");
+        auto [lo, hi] = std::minmax_element(v.begin(), v.end());
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "%7.1f (%.1f-%.1f)", median(v), *lo, *hi);
+        return std::string(buf);
+    };
+    auto row = [&](const char* name, const std::vector<double>& sdk, const std::vector<double>& raw) {
+        double ratio = sdk.empty() || raw.empty() ? 0 : median(sdk) / median(raw);
+        std::printf("| %-26s | %-19s | %-19s | %5.2fx |\n", name, cell(sdk).c_str(), cell(raw).c_str(), ratio);
     };
     std::printf("client CPU us/call, median of %ld rounds x %ld calls (min-max)\n", rounds, calls);
     std::printf("| call                       | SDK                 | raw Beast loop      | ratio |\n");
@@ -414,7 +421,7 @@ int allocations(const args& a) {
 int usage() {
     std::fprintf(stderr,
                  "usage: owostack-bench COMMAND --url https://127.0.0.1:PORT/v1 --ca CA.pem [--key KEY] [options]\n"
-                 "  overhead    [--calls 2000 --rounds 5]      SDK vs raw Beast client CPU per call\n"
+                 "  overhead    [--calls 2000 --rounds 5 --side both|sdk|raw]  SDK vs raw Beast client CPU per call\n"
                  "  throughput  [--levels 1,8,64,1024 --seconds 3]\n"
                  "  inflight    [--calls 10000 --pool 16]      peak RSS with many calls in flight\n"
                  "  server      [--connections 64 --seconds 3] owostack-local vs trivial Beast server\n"
