@@ -35,8 +35,8 @@ concept token_not_diagnostics = !std::is_same_v<std::remove_cvref_t<T>, diagnost
 /// executor, which must be running.
 ///
 /// Every operation comes in three forms:
-///  - `co_await c.op(params)` — an awaitable; throws owo::api_error (with diagnostics) or
-///    boost::system::system_error for transport failures;
+///  - `co_await c.op(params)` — an awaitable; throws owo::api_error (a boost::system::system_error,
+///    with diagnostics) for every failure, transport ones included;
 ///  - `c.async_op(params, token)` — any Asio completion token (use_awaitable, use_future,
 ///    deferred, callbacks, as_tuple(...)); completion signature void(error_code, R);
 ///  - `c.async_op(params, diag, token)` — the same, also filling `diag` on failure.
@@ -53,7 +53,7 @@ public:
     executor_type get_executor() const noexcept;
     /// The base URL in use, e.g. "https://api.owostack.com/v1".
     const std::string& api_url() const noexcept;
-    /// Pool counters. Read them from the client's executor, or while no operation runs.
+    /// Pool counters (a consistent snapshot; safe from any thread).
     pool_counters stats() const;
 
 #define OWO_CLIENT_OPERATION(name, params_type, result_type)                                      \

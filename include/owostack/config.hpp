@@ -91,7 +91,8 @@ struct config {
     /// Largest response body accepted.
     std::size_t max_response_bytes = 8 * 1024 * 1024;
 
-    /// Called once per attempt (on the client's strand). Keep it cheap.
+    /// Called once per attempt, on the thread running that call (possibly several threads at
+    /// once). Keep it cheap and thread-safe.
     std::function<void(const request_event&)> on_request;
 
     /// A config from OWOSTACK_SECRET_KEY, OWOSTACK_API_URL and OWOSTACK_CA_FILE (when set).
