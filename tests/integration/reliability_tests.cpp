@@ -5,7 +5,9 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <atomic>
 #include <filesystem>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -71,6 +73,57 @@ BOOST_AUTO_TEST_CASE(sixty_four_concurrent_adds_across_eight_clients_admit_exact
         owo::list_entities_params list_entities_req{.customer = id, .feature = "seats"};
         auto l = co_await owo.list_entities(list_entities_req);
         BOOST_TEST(l.total == 10);
+    });
+}
+
+// One client shared by coroutines on an io_context run by four threads (no strand): every call
+// completes, the pool bound holds, and the server saw each write exactly once.
+BOOST_AUTO_TEST_CASE(one_client_used_from_four_threads) {
+    const std::string id = new_customer_on_plan("metered");
+    constexpr int coroutines = 128;
+    asio::io_context ioc;
+    auto cfg = config_for(shared_server());
+    cfg.pool.max_connections = 4;
+    std::atomic<int> observed{0};
+    cfg.on_request = [&](const owo::request_event&) { observed.fetch_add(1, std::memory_order_relaxed); };
+    owo::client owo(ioc.get_executor(), cfg);
+    std::atomic<int> ok{0};
+    std::mutex failures_mutex;
+    std::vector<std::string> failures;
+    for (int i = 0; i < coroutines; ++i)
+        asio::co_spawn(
+            ioc,
+            [&, i]() -> asio::awaitable<void> {
+                owo::add_entity_params add{.customer = id, .feature = "seats", .entity = "seat-" + std::to_string(i)};
+                co_await owo.add_entity(add);
+                owo::list_entities_params list{.customer = id, .feature = "seats"};
+                auto l = co_await owo.list_entities(list);
+                if (l.total >= 1) ok.fetch_add(1);
+            },
+            [&](std::exception_ptr e) {
+                if (!e) return;
+                try {
+                    std::rethrow_exception(e);
+                } catch (const std::exception& x) {
+                    std::lock_guard lock(failures_mutex);
+                    failures.emplace_back(x.what());
+                }
+            });
+    std::vector<std::jthread> threads;
+    for (int t = 0; t < 4; ++t) threads.emplace_back([&] { ioc.run(); });
+    threads.clear();   // joins
+    BOOST_TEST(failures.empty(), (failures.empty() ? std::string() : failures.front()));
+    BOOST_TEST(ok == coroutines);
+    BOOST_TEST(observed == 2 * coroutines);   // no retries were needed on a healthy server
+    auto s = owo.stats();
+    BOOST_TEST(s.connections_opened <= 4u);
+    BOOST_TEST(s.tls_handshakes == s.connections_opened);
+    BOOST_TEST(s.open_connections <= 4u);
+    BOOST_TEST(s.reuses + s.connections_opened == 2u * coroutines);
+    run(config_for(shared_server()), [&](owo::client& c) -> asio::awaitable<void> {
+        owo::list_entities_params list{.customer = id, .feature = "seats"};
+        auto l = co_await c.list_entities(list);
+        BOOST_TEST(l.total == coroutines);
     });
 }
 

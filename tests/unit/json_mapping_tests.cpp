@@ -156,4 +156,30 @@ BOOST_AUTO_TEST_CASE(iso8601_parsing) {
     BOOST_TEST(epoch_ms(*parse_iso8601("1970-01-01T00:00:01.500Z")) == 1500);
 }
 
+BOOST_AUTO_TEST_CASE(iso8601_exact_values) {
+    using owo::detail::parse_iso8601;
+    const std::int64_t base = 1'795'346'190'000;   // 2026-11-22T11:16:30Z
+    BOOST_TEST(epoch_ms(*parse_iso8601("2026-11-22T11:16:30Z")) == base);
+    BOOST_TEST(epoch_ms(*parse_iso8601("2026-11-22t11:16:30z")) == base);
+    BOOST_TEST(epoch_ms(*parse_iso8601("2026-11-22T11:16:30")) == base);   // no zone: UTC
+    BOOST_TEST(epoch_ms(*parse_iso8601("2026-11-22T11:16:30.1Z")) == base + 100);
+    BOOST_TEST(epoch_ms(*parse_iso8601("2026-11-22T11:16:30,25Z")) == base + 250);
+    BOOST_TEST(epoch_ms(*parse_iso8601("2026-11-22T11:16:30.123456789123Z")) == base + 123);
+    BOOST_TEST(epoch_ms(*parse_iso8601("2026-11-22T11:16:30.9996Z")) == base + 1000);   // rounded
+    BOOST_TEST(epoch_ms(*parse_iso8601("2026-11-22T12:46:30+01:30")) == base);
+    BOOST_TEST(epoch_ms(*parse_iso8601("2026-11-22T06:16:30-05:00")) == base);
+    BOOST_TEST(epoch_ms(*parse_iso8601("2024-02-29T00:00:00Z")) == 1'709'164'800'000);
+}
+
+BOOST_AUTO_TEST_CASE(iso8601_refuses_malformed_text) {
+    using owo::detail::parse_iso8601;
+    for (const char* bad : {"", "2026", "2026-11-22T11:16", "2026-11-22 11:16:30Z", "2026-1-22T11:16:30Z",
+                            "2026-11-22T11:16:3xZ", "+026-11-22T11:16:30Z", "2026-11-22T11:16:30.Z",
+                            "2026-11-22T24:00:00Z", "2026-11-22T11:60:00Z", "2026-11-22T11:16:61Z",
+                            "2025-02-29T00:00:00Z", "2026-11-31T00:00:00Z", "2026-11-22T11:16:30+0100",
+                            "2026-11-22T11:16:30+24:00", "2026-11-22T11:16:30+01:60", "2026-11-22T11:16:30+1:00",
+                            "2026-11-22T11:16:30ZZ", "2026-11-22T11:16:30 "})
+        BOOST_TEST(!parse_iso8601(bad).has_value(), bad);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
