@@ -33,8 +33,10 @@ std::int64_t now_ms() {
 std::string sha256_hex(std::string_view a, std::string_view b, std::string_view c) {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned len = 0;
+    // Fetched once: OpenSSL 3 looks EVP_sha256() up in its provider store (under a lock) each time.
+    static EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
     EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-    EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+    EVP_DigestInit_ex(ctx, sha256, nullptr);
     EVP_DigestUpdate(ctx, a.data(), a.size());
     EVP_DigestUpdate(ctx, "\n", 1);
     EVP_DigestUpdate(ctx, b.data(), b.size());
@@ -205,31 +207,40 @@ http_response api::dispatch(const http_request& req) {
         if (!printable) return make(error_reply(400, "Idempotency-Key must be 1-255 printable ASCII characters"));
     }
 
-    std::lock_guard lock(mutex_);
-    auto cat = catalogs_.at(org);
-    request_context ctx{store_, *cat, org, now_ms(), opts_.public_url, body, parsed->params(), std::nullopt};
-    if (verb == http::verb::get) return make(h(ctx));
-
-    // One transaction per request: the handler's writes and the idempotency record commit
-    // together, so a replay always matches what was written.
-    transaction t(store_.db());
+    // Everything that needs no store runs before the lock (hashing) or after it (the HTTP
+    // response), so concurrent requests only queue for the store work itself.
     std::string fingerprint;
-    if (!idem_key.empty()) {
+    if (verb == http::verb::post && !idem_key.empty())
         fingerprint = sha256_hex(req.method_string(), req.target(), req.body());
-        if (auto seen = store_.find_idempotency(org, idem_key)) {
-            if (seen->fingerprint != fingerprint)
-                return make(error_reply(409, "Idempotency key reused with a different request body"));
-            auto res = make({static_cast<unsigned>(seen->status), seen->content_type, seen->body});
-            res.set("Idempotent-Replayed", "true");
-            return res;
+    bool replayed = false;
+    reply r = [&] {
+        std::lock_guard lock(mutex_);
+        auto cat = catalogs_.at(org);
+        request_context ctx{store_, *cat, org, now_ms(), opts_.public_url, body, parsed->params(), std::nullopt};
+        if (verb == http::verb::get) return h(ctx);
+
+        // One transaction per request: the handler's writes and the idempotency record commit
+        // together, so a replay always matches what was written.
+        transaction t(store_.db());
+        if (!idem_key.empty()) {
+            if (auto seen = store_.find_idempotency(org, idem_key)) {
+                if (seen->fingerprint != fingerprint)
+                    return error_reply(409, "Idempotency key reused with a different request body");
+                replayed = true;
+                return reply{static_cast<unsigned>(seen->status), std::move(seen->content_type), std::move(seen->body)};
+            }
         }
-    }
-    reply r = h(ctx);
-    if (!idem_key.empty() && r.status < 500)
-        store_.insert_idempotency(org, idem_key, {fingerprint, static_cast<int>(r.status), r.content_type, r.body}, ctx.now_ms);
-    t.commit();
-    if (ctx.new_catalog) catalogs_[org] = std::make_shared<const catalog>(std::move(*ctx.new_catalog));
-    return make(std::move(r));
+        reply answer = h(ctx);
+        if (!idem_key.empty() && answer.status < 500)
+            store_.insert_idempotency(org, idem_key, {fingerprint, static_cast<int>(answer.status), answer.content_type, answer.body},
+                                      ctx.now_ms);
+        t.commit();
+        if (ctx.new_catalog) catalogs_[org] = std::make_shared<const catalog>(std::move(*ctx.new_catalog));
+        return answer;
+    }();
+    auto res = make(std::move(r));
+    if (replayed) res.set("Idempotent-Replayed", "true");
+    return res;
 }
 
 } // namespace owo::local

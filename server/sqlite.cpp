@@ -89,12 +89,13 @@ statement database::prepare(const char* sql) {
     return statement(db_, it->second);
 }
 
-transaction::transaction(database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+// Prepared once like every other statement: sqlite3_exec would re-parse them per request.
+transaction::transaction(database& db) : db_(db) { db_.prepare("BEGIN IMMEDIATE").run(); }
 
 transaction::~transaction() {
     if (!done_) {
         try {
-            db_.exec("ROLLBACK");
+            db_.prepare("ROLLBACK").run();
         } catch (...) {
             // Nothing to do: SQLite rolls back by itself when it cannot.
         }
@@ -102,7 +103,7 @@ transaction::~transaction() {
 }
 
 void transaction::commit() {
-    db_.exec("COMMIT");
+    db_.prepare("COMMIT").run();
     done_ = true;
 }
 
