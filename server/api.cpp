@@ -44,11 +44,11 @@ std::string sha256_hex(std::string_view a, std::string_view b, std::string_view 
     EVP_DigestUpdate(ctx, c.data(), c.size());
     EVP_DigestFinal_ex(ctx, md, &len);
     EVP_MD_CTX_free(ctx);
-    std::string out;
-    char hex[3];
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string out(2 * len, '0');
     for (unsigned i = 0; i < len; ++i) {
-        std::snprintf(hex, sizeof hex, "%02x", md[i]);
-        out += hex;
+        out[2 * i] = digits[md[i] >> 4];
+        out[2 * i + 1] = digits[md[i] & 0xf];
     }
     return out;
 }

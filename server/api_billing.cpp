@@ -17,17 +17,37 @@ using namespace std::chrono;
 
 // ---- time ----------------------------------------------------------------------------------
 
+namespace {
+// Writes `v` as exactly `width` decimal digits (zero-padded).
+char* put_digits(char* p, unsigned v, int width) {
+    for (int i = width - 1; i >= 0; --i, v /= 10) p[i] = static_cast<char>('0' + v % 10);
+    return p + width;
+}
+} // namespace
+
+// By hand, not snprintf: every timestamp of every answer goes through here.
 std::string iso8601(std::int64_t epoch_ms) {
     sys_time<milliseconds> t{milliseconds(epoch_ms)};
     auto day = floor<days>(t);
     year_month_day ymd{day};
     hh_mm_ss hms{t - day};
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", static_cast<int>(ymd.year()),
-                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), static_cast<int>(hms.hours().count()),
-                  static_cast<int>(hms.minutes().count()), static_cast<int>(hms.seconds().count()),
-                  static_cast<int>(hms.subseconds().count()));
-    return buf;
+    std::string out(24, '\0');   // YYYY-MM-DDTHH:MM:SS.mmmZ
+    char* p = out.data();
+    p = put_digits(p, static_cast<unsigned>(static_cast<int>(ymd.year())), 4);
+    *p++ = '-';
+    p = put_digits(p, static_cast<unsigned>(ymd.month()), 2);
+    *p++ = '-';
+    p = put_digits(p, static_cast<unsigned>(ymd.day()), 2);
+    *p++ = 'T';
+    p = put_digits(p, static_cast<unsigned>(hms.hours().count()), 2);
+    *p++ = ':';
+    p = put_digits(p, static_cast<unsigned>(hms.minutes().count()), 2);
+    *p++ = ':';
+    p = put_digits(p, static_cast<unsigned>(hms.seconds().count()), 2);
+    *p++ = '.';
+    p = put_digits(p, static_cast<unsigned>(hms.subseconds().count()), 3);
+    *p = 'Z';
+    return out;
 }
 
 usage_period period_for(const std::optional<std::string>& reset, std::int64_t now_ms) {
