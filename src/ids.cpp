@@ -2,19 +2,61 @@
 
 #include <openssl/rand.h>
 
+#include <pthread.h>
+
 #include <array>
+#include <atomic>
 #include <cstdint>
+#include <cstring>
 #include <random>
 
 namespace owo::detail {
 
-std::string make_uuid_v4() {
-    std::array<std::uint8_t, 16> b{};
-    if (RAND_bytes(b.data(), static_cast<int>(b.size())) != 1) {
-        // OpenSSL's generator failing is near impossible; keys must still be unique, not secret.
-        std::random_device rd;
-        for (auto& x : b) x = static_cast<std::uint8_t>(rd());
+namespace {
+
+constexpr std::size_t uuid_bytes = 16;
+
+// Bumped in a child after fork(): a child must not hand out the bytes its parent still holds,
+// or two processes would send the same idempotency key for different calls.
+std::atomic<unsigned> fork_generation{0};
+
+void after_fork_in_child() { fork_generation.fetch_add(1, std::memory_order_relaxed); }
+
+// RAND_bytes costs ~6k instructions per call whatever the size (OpenSSL 3 goes through its
+// provider DRBG), so each thread draws 64 keys' worth at once.
+struct random_reserve {
+    std::array<std::uint8_t, 64 * uuid_bytes> bytes{};
+    std::size_t used = bytes.size();
+    unsigned generation = 0;
+};
+
+void fill_random(std::uint8_t* out, std::size_t n) {
+    if (RAND_bytes(out, static_cast<int>(n)) == 1) return;
+    // OpenSSL's generator failing is near impossible; keys must still be unique, not secret.
+    std::random_device rd;
+    for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<std::uint8_t>(rd());
+}
+
+void take_random(std::uint8_t* out) {
+    static const bool registered = (pthread_atfork(nullptr, nullptr, after_fork_in_child), true);
+    (void)registered;
+    thread_local random_reserve reserve;
+    unsigned generation = fork_generation.load(std::memory_order_relaxed);
+    if (reserve.used == reserve.bytes.size() || reserve.generation != generation) {
+        fill_random(reserve.bytes.data(), reserve.bytes.size());
+        reserve.used = 0;
+        reserve.generation = generation;
     }
+    std::memcpy(out, reserve.bytes.data() + reserve.used, uuid_bytes);
+    std::memset(reserve.bytes.data() + reserve.used, 0, uuid_bytes);   // each draw is used once
+    reserve.used += uuid_bytes;
+}
+
+} // namespace
+
+std::string make_uuid_v4() {
+    std::array<std::uint8_t, uuid_bytes> b{};
+    take_random(b.data());
     b[6] = static_cast<std::uint8_t>((b[6] & 0x0f) | 0x40);
     b[8] = static_cast<std::uint8_t>((b[8] & 0x3f) | 0x80);
     static constexpr char hex[] = "0123456789abcdef";

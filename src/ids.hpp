@@ -3,6 +3,6 @@
 #include <string>
 
 namespace owo::detail {
-/// A random UUID v4 string from OpenSSL's CSPRNG.
+/// A random UUID v4 string from OpenSSL's CSPRNG (drawn in batches per thread; fork-safe).
 std::string make_uuid_v4();
 } // namespace owo::detail
