@@ -182,9 +182,11 @@ asio::awaitable<acquire_result> connection_pool::wait(clock::time_point deadline
         ++stats_.reuses;
         co_return acquire_result{{}, pooled_connection(this, std::move(w->conn))};
     }
-    if (std::exchange(w->slot, false)) {
-        lock.unlock();
-        co_return acquire_result{{}, pooled_connection(this, make_connection())};
+    if (w->slot) {
+        lock.unlock();   // handled: no hand-over touches `w` any more
+        auto conn = make_connection();   // if this throws, the guard passes the slot on
+        w->slot = false;
+        co_return acquire_result{{}, pooled_connection(this, std::move(conn))};
     }
     lock.unlock();
     co_return acquire_result{ec ? ec : error_code(error::pool_exhausted), {}};
