@@ -27,6 +27,7 @@ void response_reader::on_field_impl(http::field, string_view name, string_view v
     else if (boost::beast::iequals(name, "X-Request-Id")) out_.request_id.assign(value.data(), value.size());
 }
 
+// Keep-alive is settled by the header (Connection, version, framing).
 void response_reader::on_header_impl(error_code&) { out_.keep_alive = keep_alive(); }
 
 void response_reader::on_body_init_impl(const boost::optional<std::uint64_t>& content_length, error_code&) {
@@ -46,6 +47,6 @@ std::size_t response_reader::on_chunk_body_impl(std::uint64_t, string_view body,
     return body.size();
 }
 
-void response_reader::on_finish_impl(error_code&) { out_.keep_alive = keep_alive(); }
+void response_reader::on_finish_impl(error_code&) {}
 
 } // namespace owo::detail
