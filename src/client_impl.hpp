@@ -1,6 +1,7 @@
 // The state shared by all copies of one owo::client.
 #pragma once
 
+#include "connection.hpp"
 #include "transport.hpp"
 #include "urls.hpp"
 
@@ -19,6 +20,7 @@ public:
     const config cfg;
     const base_url base;
     boost::asio::ssl::context tls;
+    asio_environment env;   // real sockets, timers and clocks
     transport http;
 };
 

@@ -11,6 +11,7 @@
 #include <boost/asio/write.hpp>
 
 #include <memory>
+#include <optional>
 
 namespace owo::detail {
 
@@ -71,8 +72,7 @@ asio::awaitable<error_code> connection::open(clock::time_point deadline) {
         co_await stream_.async_handshake(asio::ssl::stream_base::client,
                                          asio::redirect_error(asio::use_awaitable, ec));
         if (ec) {
-            failure_reason_ = describe_tls_failure(stream_.native_handle());
-            if (failure_reason_.empty()) failure_reason_ = "TLS handshake failed: " + ec.message();
+            failure_reason_ = describe_tls_failure(stream_.native_handle());   // empty unless a certificate was refused
             co_return ec;
         }
     }
@@ -105,6 +105,32 @@ asio::awaitable<exchange_result> connection::exchange(clock::time_point deadline
     ++exchanges_;
     idle_since_ = clock::now();
     co_return r;
+}
+
+namespace {
+
+class asio_wake_timer final : public wake_timer {
+public:
+    explicit asio_wake_timer(asio::any_io_executor ex) : timer_(std::move(ex)) {}
+    void expires_at(clock::time_point t) override { timer_.expires_at(t); }
+    void async_wait(asio::any_completion_handler<void(error_code)> h) override { timer_.async_wait(std::move(h)); }
+    void cancel() override { timer_.cancel(); }
+
+private:
+    asio::steady_timer timer_;
+};
+
+} // namespace
+
+std::unique_ptr<connection_io> asio_environment::make_connection() {
+    return std::make_unique<connection>(executor_, tls_, origin_, cfg_);
+}
+
+std::unique_ptr<wake_timer> asio_environment::make_timer() { return std::make_unique<asio_wake_timer>(executor_); }
+
+asio::awaitable<void> asio_environment::sleep_until(clock::time_point t) {
+    asio::steady_timer timer(co_await asio::this_coro::executor, t);
+    co_await timer.async_wait(asio::use_awaitable);
 }
 
 } // namespace owo::detail

@@ -1,56 +1,38 @@
-// One keep-alive HTTP(S) connection: dial (resolve, connect, TLS handshake), then exchange
-// one request for one response at a time. Every phase is bounded by its own timeout and by
-// the call's deadline. A connection that failed in any way is never reused.
-// Used by one call at a time (it is leased from the pool), from any thread.
+// The real connection_io and io_environment: keep-alive HTTP(S) over Beast's tcp_stream (with
+// OpenSSL for https), Asio timers and the steady clock. Every phase of a connection is bounded
+// by its own timeout and by the call's deadline; a connection that failed is never reused.
 #pragma once
 
-#include "response_reader.hpp"
+#include "io_seam.hpp"
 #include "urls.hpp"
 
 #include <owostack/config.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/awaitable.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 
-#include <chrono>
 #include <string>
 
 namespace owo::detail {
 
-using clock = std::chrono::steady_clock;
-
-struct exchange_result {
-    boost::system::error_code ec;
-    bool wrote_request = false;       ///< the whole request was handed to the socket
-    bool got_response_bytes = false;  ///< any byte of a response arrived
-};
-
-class connection {
+class connection final : public connection_io {
 public:
     connection(boost::asio::any_io_executor ex, boost::asio::ssl::context& tls, const base_url& origin,
                const config& cfg);
 
-    /// Resolve, connect and (for https) handshake. On a certificate failure `failure_reason`
-    /// says why in words.
-    boost::asio::awaitable<boost::system::error_code> open(clock::time_point deadline);
-    bool is_open() const noexcept { return open_; }
-
-    /// The bytes of the next request; filled by the caller before exchange().
-    std::string& request_bytes() noexcept { return request_; }
-    /// Writes request_bytes() and reads one response into response() (body limited to
-    /// config::max_response_bytes).
-    boost::asio::awaitable<exchange_result> exchange(clock::time_point deadline);
-    const received_response& response() const noexcept { return response_; }
-
-    const std::string& failure_reason() const noexcept { return failure_reason_; }
-    /// True once this connection has completed at least one exchange (i.e. it is pooled).
-    bool reused() const noexcept { return exchanges_ > 0; }
-    clock::time_point idle_since() const noexcept { return idle_since_; }
-    void close() noexcept;
+    boost::asio::awaitable<boost::system::error_code> open(clock::time_point deadline) override;
+    bool is_open() const noexcept override { return open_; }
+    std::string& request_bytes() noexcept override { return request_; }
+    /// Reads with the body limited to config::max_response_bytes.
+    boost::asio::awaitable<exchange_result> exchange(clock::time_point deadline) override;
+    const received_response& response() const noexcept override { return response_; }
+    const std::string& failure_reason() const noexcept override { return failure_reason_; }
+    bool reused() const noexcept override { return exchanges_ > 0; }
+    clock::time_point idle_since() const noexcept override { return idle_since_; }
+    void close() noexcept override;
 
 private:
     clock::time_point phase_deadline(std::chrono::milliseconds phase, clock::time_point deadline) const;
@@ -65,6 +47,26 @@ private:
     std::size_t exchanges_ = 0;
     bool open_ = false;
     clock::time_point idle_since_ = clock::now();
+};
+
+/// Connections to one origin created on the client's executor; Asio timers; the real clocks.
+class asio_environment final : public io_environment {
+public:
+    asio_environment(boost::asio::any_io_executor ex, boost::asio::ssl::context& tls, const base_url& origin,
+                     const config& cfg)
+        : executor_(std::move(ex)), tls_(tls), origin_(origin), cfg_(cfg) {}
+
+    std::unique_ptr<connection_io> make_connection() override;
+    std::unique_ptr<wake_timer> make_timer() override;
+    clock::time_point now() const override { return clock::now(); }
+    std::chrono::system_clock::time_point wall_now() const override { return std::chrono::system_clock::now(); }
+    boost::asio::awaitable<void> sleep_until(clock::time_point t) override;
+
+private:
+    boost::asio::any_io_executor executor_;
+    boost::asio::ssl::context& tls_;
+    const base_url& origin_;
+    const config& cfg_;
 };
 
 } // namespace owo::detail

@@ -8,6 +8,8 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <mutex>
+
 namespace owo::detail {
 
 namespace asio = boost::asio;
@@ -18,10 +20,10 @@ using boost::system::error_code;
 // every operation on the timer are under the pool's mutex, so a hand-over can never slip in
 // between the check and the wait (no lost wake-up).
 struct connection_pool::waiter {
-    explicit waiter(asio::any_io_executor ex) : timer(std::move(ex)) {}
-    asio::steady_timer timer;
+    explicit waiter(std::unique_ptr<wake_timer> t) : timer(std::move(t)) {}
+    std::unique_ptr<wake_timer> timer;
     bool handled = false;                    // handed something, or gave up
-    std::unique_ptr<connection> conn;        // handed a keep-alive connection
+    std::unique_ptr<connection_io> conn;     // handed a keep-alive connection
     bool slot = false;                       // handed the right to dial (counted in open_)
 };
 
@@ -35,11 +37,11 @@ auto async_wait_for_handover(Waiter& w, std::mutex& m, Token&& token) {
         [&w, &m](auto handler) {
             std::unique_lock lock(m);
             if (!w.handled) {
-                w.timer.async_wait(std::move(handler));
+                w.timer->async_wait(std::move(handler));
                 return;
             }
             lock.unlock();
-            auto ex = asio::get_associated_executor(handler, w.timer.get_executor());
+            auto ex = asio::get_associated_executor(handler);
             asio::post(ex, [h = std::move(handler)]() mutable { std::move(h)(error_code{}); });
         },
         token);
@@ -70,16 +72,11 @@ void pooled_connection::release() noexcept {
     reusable_ = false;
 }
 
-connection_pool::connection_pool(asio::any_io_executor ex, asio::ssl::context& tls, const base_url& origin,
-                                 const config& cfg)
-    : executor_(std::move(ex)), tls_(tls), origin_(origin), cfg_(cfg) {}
+connection_pool::connection_pool(io_environment& env, const pool_params& params, bool tls)
+    : env_(env), params_(params), tls_(tls) {}
 
 connection_pool::~connection_pool() {
     for (auto& c : idle_) c->close();
-}
-
-std::unique_ptr<connection> connection_pool::make_connection() {
-    return std::make_unique<connection>(executor_, tls_, origin_, cfg_);
 }
 
 pool_counters connection_pool::stats() const {
@@ -102,12 +99,12 @@ std::shared_ptr<connection_pool::waiter> connection_pool::next_waiter_locked() n
 }
 
 // `c` null: only the slot is given back.
-void connection_pool::give_back(std::unique_ptr<connection> c, bool reusable) noexcept {
+void connection_pool::give_back(std::unique_ptr<connection_io> c, bool reusable) noexcept {
     std::unique_lock lock(mutex_);
     if (reusable) {
         if (auto w = next_waiter_locked()) {
             w->conn = std::move(c);
-            w->timer.cancel();
+            w->timer->cancel();
         } else {
             idle_.push_back(std::move(c));
         }
@@ -115,7 +112,7 @@ void connection_pool::give_back(std::unique_ptr<connection> c, bool reusable) no
     }
     if (auto w = next_waiter_locked()) {
         w->slot = true;   // open_ unchanged: the slot passes on
-        w->timer.cancel();
+        w->timer->cancel();
     } else {
         --open_;
     }
@@ -127,14 +124,14 @@ pooled_connection connection_pool::try_acquire_locked() {
     while (!idle_.empty()) {
         auto c = std::move(idle_.back());
         idle_.pop_back();
-        if (clock::now() - c->idle_since() < cfg_.pool.idle_timeout) {
+        if (env_.now() - c->idle_since() < params_.idle_timeout) {
             ++stats_.reuses;
             return pooled_connection(this, std::move(c));
         }
         c->close();   // idle too long: the server may already have closed it
         --open_;
     }
-    if (open_ < cfg_.pool.max_connections) {
+    if (open_ < params_.max_connections) {
         ++open_;
         try {
             return pooled_connection(this, make_connection());
@@ -152,11 +149,11 @@ pooled_connection connection_pool::try_acquire() {
 }
 
 asio::awaitable<acquire_result> connection_pool::wait(clock::time_point deadline) {
-    auto w = std::make_shared<waiter>(executor_);
+    auto w = std::make_shared<waiter>(env_.make_timer());
     {
         std::lock_guard lock(mutex_);
         if (auto lease = try_acquire_locked()) co_return acquire_result{{}, std::move(lease)};
-        w->timer.expires_at(deadline);
+        w->timer->expires_at(deadline);
         waiters_.push_back(w);
     }
     // If this coroutine ends without resuming (its io_context is destroyed), pass on whatever
@@ -198,7 +195,7 @@ asio::awaitable<error_code> connection_pool::open(pooled_connection& lease, cloc
         ++stats_.connections_opened;
     }
     error_code ec = co_await lease->open(deadline);
-    if (!ec && origin_.tls) {
+    if (!ec && tls_) {
         std::lock_guard lock(mutex_);
         ++stats_.tls_handshakes;
     }

@@ -4,11 +4,10 @@
 // from any thread or executor share it.
 #pragma once
 
-#include "connection.hpp"
+#include "io_seam.hpp"
 
 #include <owostack/config.hpp>
 
-#include <boost/asio/steady_timer.hpp>
 
 #include <deque>
 #include <memory>
@@ -25,13 +24,13 @@ class connection_pool;
 class pooled_connection {
 public:
     pooled_connection() = default;
-    pooled_connection(connection_pool* pool, std::unique_ptr<connection> c) : pool_(pool), conn_(std::move(c)) {}
+    pooled_connection(connection_pool* pool, std::unique_ptr<connection_io> c) : pool_(pool), conn_(std::move(c)) {}
     pooled_connection(pooled_connection&& o) noexcept { *this = std::move(o); }
     pooled_connection& operator=(pooled_connection&& o) noexcept;
     ~pooled_connection() { release(); }
 
-    connection* operator->() const noexcept { return conn_.get(); }
-    connection& operator*() const noexcept { return *conn_; }
+    connection_io* operator->() const noexcept { return conn_.get(); }
+    connection_io& operator*() const noexcept { return *conn_; }
     explicit operator bool() const noexcept { return conn_ != nullptr; }
     void mark_reusable() noexcept { reusable_ = true; }
     /// Closes the connection and puts a fresh, unopened one in the same slot (a re-dial).
@@ -41,7 +40,7 @@ public:
 
 private:
     connection_pool* pool_ = nullptr;
-    std::unique_ptr<connection> conn_;
+    std::unique_ptr<connection_io> conn_;
     bool reusable_ = false;
 };
 
@@ -52,10 +51,9 @@ struct acquire_result {
 
 class connection_pool {
 public:
-    /// Connections are created on `ex` (the client's executor); completions of their I/O run
-    /// on the executor of the coroutine that awaits them.
-    connection_pool(boost::asio::any_io_executor ex, boost::asio::ssl::context& tls, const base_url& origin,
-                    const config& cfg);
+    /// Connections, timers and the time come from `env`; completions of their I/O run on the
+    /// executor of the coroutine that awaits them.
+    connection_pool(io_environment& env, const pool_params& params, bool tls);
     ~connection_pool();
 
     /// Without waiting: an idle connection fresh enough to reuse, else a new unopened one when
@@ -72,18 +70,17 @@ public:
 private:
     friend class pooled_connection;
     struct waiter;
-    std::unique_ptr<connection> make_connection();
+    std::unique_ptr<connection_io> make_connection() { return env_.make_connection(); }
     pooled_connection try_acquire_locked();
-    void give_back(std::unique_ptr<connection> c, bool reusable) noexcept;
+    void give_back(std::unique_ptr<connection_io> c, bool reusable) noexcept;
     /// Under the lock: the oldest waiter still waiting, marked as handled.
     std::shared_ptr<waiter> next_waiter_locked() noexcept;
 
-    boost::asio::any_io_executor executor_;
-    boost::asio::ssl::context& tls_;
-    const base_url& origin_;
-    const config& cfg_;
+    io_environment& env_;
+    const pool_params params_;
+    const bool tls_;   // opened connections count as TLS handshakes
     mutable std::mutex mutex_;
-    std::vector<std::unique_ptr<connection>> idle_;   // most recently used at the back
+    std::vector<std::unique_ptr<connection_io>> idle_;   // most recently used at the back
     std::deque<std::shared_ptr<waiter>> waiters_;
     std::size_t open_ = 0;                              // idle + on loan (open or not)
     pool_counters stats_;   // the monotonic counters; the live ones are filled by stats()

@@ -1,4 +1,7 @@
 #include "json_mapping.hpp"
+#include "transport.hpp"
+#include "urls.hpp"
+#include "validation.hpp"
 
 #include <chrono>
 #include <cmath>
@@ -372,4 +375,105 @@ const char* to_string(entity_status s) noexcept {
     }
 }
 
+// ---- the rules of each operation's params (see src/operation_impl.hpp) ----------------------
+
+namespace {
+
+using detail::check_email;
+using detail::check_header_value;
+using detail::check_identifier;
+using detail::check_number;
+using detail::check_optional_identifier;
+
+/// The first non-empty message.
+std::string first_problem(std::initializer_list<std::string> problems) {
+    for (const auto& p : problems)
+        if (!p.empty()) return p;
+    return {};
+}
+
+std::string check_key(const std::optional<std::string>& key) {
+    return key ? check_header_value("idempotency_key", *key) : std::string{};
+}
+
+std::string check_customer_data(const std::optional<customer_data>& d) {
+    return d ? check_email("customer_data.email", d->email) : std::string{};
+}
+
+} // namespace
+
+static std::string invalid_reason_of(const customer_params& p) {
+    return first_problem({check_email("email", p.email), check_optional_identifier("id", p.id), check_key(p.idempotency_key)});
+}
+
+static std::string invalid_reason_of(const attach_params& p) {
+    return first_problem({check_identifier("customer", p.customer), check_identifier("product", p.product),
+                          check_customer_data(p.customer_data), check_key(p.idempotency_key)});
+}
+
+static std::string invalid_reason_of(const check_params& p) {
+    return first_problem({check_identifier("customer", p.customer), check_identifier("feature", p.feature),
+                          check_optional_identifier("entity", p.entity), check_number("value", p.value),
+                          check_customer_data(p.customer_data), check_key(p.idempotency_key)});
+}
+
+static std::string invalid_reason_of(const track_params& p) {
+    return first_problem({check_identifier("customer", p.customer), check_identifier("feature", p.feature),
+                          check_optional_identifier("entity", p.entity), check_number("value", p.value),
+                          check_customer_data(p.customer_data), check_key(p.idempotency_key)});
+}
+
+static std::string invalid_reason_of(const add_entity_params& p) {
+    return first_problem({check_identifier("customer", p.customer), check_identifier("feature", p.feature),
+                          check_identifier("entity", p.entity), check_key(p.idempotency_key)});
+}
+
+static std::string invalid_reason_of(const remove_entity_params& p) {
+    return first_problem({check_identifier("customer", p.customer), check_identifier("feature", p.feature),
+                          check_identifier("entity", p.entity), check_key(p.idempotency_key)});
+}
+
+static std::string invalid_reason_of(const list_entities_params& p) {
+    return first_problem({check_identifier("customer", p.customer), check_optional_identifier("feature", p.feature)});
+}
+
+static std::string invalid_reason_of(const plans_params& p) {
+    return first_problem({check_optional_identifier("group", p.group), check_optional_identifier("interval", p.interval),
+                          check_optional_identifier("currency", p.currency)});
+}
+
+static void put_query(const list_entities_params& p, detail::query_params& q) {
+    q.emplace_back("customer", p.customer);
+    if (p.feature) q.emplace_back("feature", *p.feature);
+}
+
+static void put_query(const plans_params& p, detail::query_params& q) {
+    if (p.group) q.emplace_back("group", *p.group);
+    if (p.interval) q.emplace_back("interval", *p.interval);
+    if (p.currency) q.emplace_back("currency", *p.currency);
+    if (p.include_inactive) q.emplace_back("includeInactive", "true");
+}
+
+// An earlier attempt added the entity, then its answer was lost: the desired state holds.
+static std::optional<add_entity_result> recovered(const add_entity_params& p, const detail::call_result& r) {
+    if (r.ec != error::entity_exists || !r.earlier_attempt_may_have_applied) return std::nullopt;
+    add_entity_result done;
+    done.entity_id = p.entity;
+    done.feature_id = p.feature;
+    done.already_present = true;
+    return done;
+}
+
+// Likewise for a removal whose answer was lost.
+static std::optional<remove_entity_result> recovered(const remove_entity_params& p, const detail::call_result& r) {
+    if (r.ec != error::entity_not_found || !r.earlier_attempt_may_have_applied) return std::nullopt;
+    remove_entity_result done;
+    done.entity_id = p.entity;
+    done.already_removed = true;
+    return done;
+}
+
 } // namespace owo
+
+// Last: the generic steps of every operation, which call the rules above.
+#include "operation_impl.hpp"

@@ -1,6 +1,7 @@
-// JSON mapping of every request and response type (Boost.JSON tag_invoke, found by ADL).
-// Requests omit absent optionals (never null); responses tolerate unknown fields and throw
-// detail::decode_error on a field of the wrong type, which the client reports as bad_response.
+// Helpers of the JSON mapping (src/json_mapping.cpp; the tag_invoke overloads themselves are
+// declared beside their types in include/owostack/types.hpp). Responses tolerate unknown
+// fields and throw detail::decode_error on a field of the wrong type, which the client reports
+// as bad_response.
 #pragma once
 
 #include <owostack/types.hpp>
@@ -14,24 +15,6 @@
 namespace owo {
 
 namespace json = boost::json;
-
-void tag_invoke(json::value_from_tag, json::value&, const customer_params&);
-void tag_invoke(json::value_from_tag, json::value&, const customer_data&);
-void tag_invoke(json::value_from_tag, json::value&, const attach_params&);
-void tag_invoke(json::value_from_tag, json::value&, const check_params&);
-void tag_invoke(json::value_from_tag, json::value&, const track_params&);
-void tag_invoke(json::value_from_tag, json::value&, const add_entity_params&);
-void tag_invoke(json::value_from_tag, json::value&, const remove_entity_params&);
-
-customer_record tag_invoke(json::value_to_tag<customer_record>, const json::value&);
-plan_feature tag_invoke(json::value_to_tag<plan_feature>, const json::value&);
-plan tag_invoke(json::value_to_tag<plan>, const json::value&);
-attach_result tag_invoke(json::value_to_tag<attach_result>, const json::value&);
-access_result tag_invoke(json::value_to_tag<access_result>, const json::value&);
-add_entity_result tag_invoke(json::value_to_tag<add_entity_result>, const json::value&);
-remove_entity_result tag_invoke(json::value_to_tag<remove_entity_result>, const json::value&);
-entity tag_invoke(json::value_to_tag<entity>, const json::value&);
-list_entities_result tag_invoke(json::value_to_tag<list_entities_result>, const json::value&);
 
 namespace detail {
 

@@ -131,6 +131,8 @@ interpreted_response interpret_response(int status, std::string_view text) {
         else d.message = excerpt(text);
         if (d.code.empty()) d.code = status_code_name(status);
         r.ec = classify_failure(status, d.code, d.message);
+        // A 5xx page that is not JSON came from a proxy or load balancer, not from the API.
+        if (!is_json && r.ec == error::server_error) r.ec = error::unexpected_status;
     }
     if (is_json) d.body = std::move(r.body);
     r.body = {};

@@ -36,7 +36,12 @@ bool is_permanent_transport_error(const boost::system::error_code& ec);
 std::chrono::milliseconds backoff_delay(const retry_params& p, int retry, double jitter,
                                         std::optional<std::chrono::milliseconds> retry_after);
 
-/// Parses a Retry-After header value (delta-seconds only; dates are ignored).
-std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view value);
+/// Parses a Retry-After header value: delta-seconds, or an HTTP date (IMF-fixdate,
+/// "Sun, 06 Nov 1994 08:49:37 GMT") taken relative to `now`. A date in the past means 0.
+std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view value,
+                                                           std::chrono::system_clock::time_point now);
+
+/// An IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"), the HTTP date format servers must send.
+std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view text);
 
 } // namespace owo::detail

@@ -4,16 +4,11 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ssl/error.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/error.hpp>
 
 #include <random>
-
-#ifndef OWOSTACK_VERSION
-#define OWOSTACK_VERSION "dev"
-#endif
 
 namespace owo::detail {
 
@@ -22,7 +17,8 @@ namespace http = boost::beast::http;
 using boost::system::error_code;
 
 struct transport::attempt {
-    clock::time_point started = clock::now();
+    explicit attempt(clock::time_point now) : started(now) {}
+    clock::time_point started;
     error_code ec;                  // no response: why
     std::string failure_reason;     // e.g. why a certificate was refused
     bool may_have_reached_server = false;
@@ -30,6 +26,12 @@ struct transport::attempt {
 };
 
 namespace {
+
+struct attempt_failure_text {
+    error_code ec;
+    std::string code;
+    std::string reason;
+};
 
 // The peer closed a keep-alive connection we were about to reuse.
 bool is_stale_close(const error_code& ec) {
@@ -43,17 +45,44 @@ double backoff_jitter() {
     return std::uniform_real_distribution<double>(0.75, 1.0)(rng);
 }
 
-std::string user_agent(const config& cfg) {
-    std::string ua = "owostack-cpp/" OWOSTACK_VERSION;
-    if (!cfg.user_agent_suffix.empty()) ua += " " + cfg.user_agent_suffix;
-    return ua;
+bool is_tls_failure(const error_code& ec) {
+    return ec.category() == asio::error::get_ssl_category() || ec == asio::ssl::error::stream_truncated;
+}
+
+// Library codes that owo::error has a name for become that name; the words say what happened.
+void describe_transport_failure(const config& cfg, attempt_failure_text& f) {
+    if (f.ec == boost::beast::error::timeout) {
+        f.ec = error::timeout;
+        f.code = "timeout";
+        if (f.reason.empty()) f.reason = "no answer before the deadline";
+        return;
+    }
+    if (f.ec == http::error::body_limit || f.ec == http::error::header_limit) {
+        f.ec = error::bad_response;
+        f.code = "bad_response";
+        f.reason = "response larger than config::max_response_bytes (" + std::to_string(cfg.max_response_bytes) +
+                   " bytes)";
+        return;
+    }
+    if (f.ec == error::pool_exhausted) {
+        f.code = "pool_exhausted";
+        f.reason = "no pooled connection became free before the deadline (pool.max_connections = " +
+                   std::to_string(cfg.pool.max_connections) + ")";
+        return;
+    }
+    f.code = "transport_error";
+    if (is_tls_failure(f.ec)) {
+        if (f.reason.empty()) f.reason = f.ec.message();
+        f.reason.insert(0, "TLS handshake failed: ");
+    } else if (f.reason.empty()) {
+        f.reason = f.ec.message();
+    }
 }
 
 } // namespace
 
-transport::transport(asio::any_io_executor ex, const config& cfg, const base_url& base, asio::ssl::context& tls)
-    : cfg_(cfg), pool_(std::move(ex), tls, base, cfg),
-      fixed_headers_(make_fixed_headers(base, cfg.secret_key, user_agent(cfg))) {}
+transport::transport(io_environment& env, const config& cfg, std::string fixed_headers, bool tls)
+    : env_(env), cfg_(cfg), pool_(env, cfg.pool, tls), fixed_headers_(std::move(fixed_headers)) {}
 
 bool transport::server_honours_idempotency() const noexcept {
     switch (cfg_.idempotency) {
@@ -64,10 +93,10 @@ bool transport::server_honours_idempotency() const noexcept {
 }
 
 asio::awaitable<call_result> transport::execute(const request_spec& spec) {
-    const auto deadline = clock::now() + cfg_.request_timeout;
+    const auto deadline = env_.now() + cfg_.request_timeout;
     call_result out;
     for (int attempt_no = 1;; ++attempt_no) {
-        attempt a;
+        attempt a(env_.now());
         pooled_connection lease = pool_.try_acquire();
         if (!lease) {
             acquire_result w = co_await pool_.wait(deadline);
@@ -97,8 +126,7 @@ asio::awaitable<call_result> transport::execute(const request_spec& spec) {
         next_step next = conclude(spec, attempt_no, a, a.ec ? nullptr : &lease->response(), deadline, out);
         lease.release();
         if (next.done) co_return out;
-        asio::steady_timer timer(co_await asio::this_coro::executor, next.delay);
-        co_await timer.async_wait(asio::use_awaitable);
+        co_await env_.sleep_until(env_.now() + next.delay);
     }
 }
 
@@ -108,7 +136,6 @@ asio::awaitable<call_result> transport::execute(const request_spec& spec) {
 transport::next_step transport::conclude(const request_spec& spec, int attempt_no, attempt& a,
                                          const received_response* res, clock::time_point deadline,
                                          call_result& out) {
-    if (a.ec == boost::beast::error::timeout) a.ec = error::timeout;
     interpreted_response ir;
     int status = 0;
     if (res) {
@@ -122,7 +149,7 @@ transport::next_step transport::conclude(const request_spec& spec, int attempt_n
         ev.path = spec.target;
         ev.status = status;
         ev.attempt = attempt_no;
-        ev.latency = std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - a.started);
+        ev.latency = std::chrono::duration_cast<std::chrono::microseconds>(env_.now() - a.started);
         ev.idempotency_key = spec.idempotency_key;
         ev.error = a.ec ? a.ec : ir.ec;
         ev.reused_connection = a.reused;
@@ -142,16 +169,18 @@ transport::next_step transport::conclude(const request_spec& spec, int attempt_n
     std::chrono::milliseconds delay{0};
     if (retry) {
         std::optional<std::chrono::milliseconds> retry_after;
-        if (res) retry_after = parse_retry_after(res->retry_after);
+        if (res) retry_after = parse_retry_after(res->retry_after, env_.wall_now());
         delay = backoff_delay(cfg_.retry, attempt_no, backoff_jitter(), retry_after);
-        retry = clock::now() + delay < deadline;
+        retry = env_.now() + delay < deadline;   // a wait past the deadline would only end in timeout
     }
     if (!retry) {
         if (a.ec) {
-            out.ec = a.ec;
+            attempt_failure_text t{a.ec, {}, std::move(a.failure_reason)};
+            describe_transport_failure(cfg_, t);
+            out.ec = t.ec;
             out.diag = diagnostics{};
-            out.diag.code = a.ec == error::timeout ? "timeout" : "transport_error";
-            out.diag.message = !a.failure_reason.empty() ? std::move(a.failure_reason) : a.ec.message();
+            out.diag.code = std::move(t.code);
+            out.diag.message = std::move(t.reason);
         } else {
             out.ec = ir.ec;
             out.diag = std::move(ir.diag);

@@ -1,6 +1,8 @@
 // One logical API call: get a connection from the pool, write the request, read and interpret
 // the response, retry by the retry rule with backoff inside the call's deadline, and report
 // each attempt to the observer. Runs on the executor of the coroutine that awaits it.
+// All I/O and time go through io_environment, so unit tests drive this logic with a scripted
+// fake (tests/unit/call_core_tests.cpp).
 #pragma once
 
 #include "connection_pool.hpp"
@@ -26,8 +28,8 @@ struct call_result {
 
 class transport {
 public:
-    transport(boost::asio::any_io_executor ex, const config& cfg, const base_url& base,
-              boost::asio::ssl::context& tls);
+    /// `fixed_headers`: see make_fixed_headers(); `tls`: whether connections are TLS.
+    transport(io_environment& env, const config& cfg, std::string fixed_headers, bool tls);
 
     /// Never throws for failures it can describe; cancellation may throw.
     boost::asio::awaitable<call_result> execute(const request_spec& spec);
@@ -44,6 +46,7 @@ private:
     next_step conclude(const request_spec& spec, int attempt_no, attempt& a, const received_response* res,
                        clock::time_point deadline, call_result& out);
 
+    io_environment& env_;
     const config& cfg_;
     connection_pool pool_;
     std::string fixed_headers_;   // holds the secret: never logged

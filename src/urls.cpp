@@ -72,6 +72,17 @@ void append_encoded(std::string& out, std::string_view s) {
     out += s;
 }
 
+void append_query(std::string& t, const query_params& query) {
+    char sep = '?';
+    for (const auto& [k, v] : query) {
+        t.push_back(sep);
+        sep = '&';
+        append_encoded(t, k);
+        t.push_back('=');
+        append_encoded(t, v);
+    }
+}
+
 } // namespace
 
 std::string make_target(const base_url& base, std::initializer_list<std::string_view> segments,
@@ -83,14 +94,31 @@ std::string make_target(const base_url& base, std::initializer_list<std::string_
         t.push_back('/');
         append_encoded(t, s);
     }
-    char sep = '?';
-    for (const auto& [k, v] : query) {
-        t.push_back(sep);
-        sep = '&';
-        append_encoded(t, k);
-        t.push_back('=');
-        append_encoded(t, v);
+    append_query(t, query);
+    return t;
+}
+
+std::string_view path_parameter_name(std::string_view path_template) {
+    auto open = path_template.find('{');
+    auto close = path_template.find('}', open);
+    if (open == std::string_view::npos || close == std::string_view::npos) return {};
+    return path_template.substr(open + 1, close - open - 1);
+}
+
+std::string make_target(const base_url& base, std::string_view path_template, std::string_view argument,
+                        const query_params& query) {
+    std::string t;
+    t.reserve(128);
+    t = base.path_prefix;
+    while (!path_template.empty()) {
+        auto slash = path_template.find('/');
+        auto segment = path_template.substr(0, slash);
+        t.push_back('/');
+        if (segment.starts_with('{')) append_encoded(t, argument);
+        else t += segment;   // literal segments of the table are plain
+        path_template.remove_prefix(slash == std::string_view::npos ? path_template.size() : slash + 1);
     }
+    append_query(t, query);
     return t;
 }
 

@@ -35,4 +35,12 @@ using query_params = std::vector<std::pair<std::string_view, std::string_view>>;
 std::string make_target(const base_url& base, std::initializer_list<std::string_view> segments,
                         const query_params& query = {});
 
+/// The same for an operation's path template ("plans/{plan slug}"): literal segments as they
+/// are, the one "{...}" segment replaced by `argument`, percent-encoded.
+std::string make_target(const base_url& base, std::string_view path_template, std::string_view argument,
+                        const query_params& query = {});
+
+/// The name inside the "{...}" segment of a path template ("plan slug"), empty when none.
+std::string_view path_parameter_name(std::string_view path_template);
+
 } // namespace owo::detail

@@ -3,9 +3,10 @@
 
 #include <owostack/config.hpp>
 #include <owostack/error.hpp>
+#include <owostack/operations.hpp>
 #include <owostack/types.hpp>
+#include <owostack/with_diagnostics.hpp>
 
-#include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -20,8 +21,6 @@ namespace owo {
 class customer;
 namespace detail {
 class client_impl;
-template <class R>
-using handler = boost::asio::any_completion_handler<void(boost::system::error_code, R)>;
 template <class T>
 concept token_not_diagnostics = !std::is_same_v<std::remove_cvref_t<T>, diagnostics>;
 } // namespace detail
@@ -34,14 +33,21 @@ concept token_not_diagnostics = !std::is_same_v<std::remove_cvref_t<T>, diagnost
 /// complete on the handler's associated executor. Connections are created on the client's
 /// executor, which must be running.
 ///
-/// Every operation comes in three forms:
-///  - `co_await c.op(params)` — an awaitable; throws owo::api_error (a boost::system::system_error,
-///    with diagnostics) for every failure, transport ones included;
-///  - `c.async_op(params, token)` — any Asio completion token (use_awaitable, use_future,
-///    deferred, callbacks, as_tuple(...)); completion signature void(error_code, R);
+/// Every operation of include/owostack/operations.hpp comes in three forms:
+///  - `co_await c.op(params)` — an awaitable; throws owo::api_error (a boost::system::system_error
+///    with the full owo::diagnostics) for every failure, transport ones included;
+///  - `c.async_op(params, token)` — any Asio completion token; completes with
+///    void(error_code, R). Throwing tokens (use_awaitable, use_future, owo::with_diagnostics(t))
+///    complete with void(exception_ptr, R) instead, the exception an owo::api_error;
 ///  - `c.async_op(params, diag, token)` — the same, also filling `diag` on failure.
-/// Per-operation cancellation works through the token's cancellation slot; a call never
-/// outlives config::request_timeout.
+/// Per-operation cancellation works through the token's cancellation slot (the call ends with
+/// operation_aborted and its connection is discarded); a call never outlives
+/// config::request_timeout.
+///
+/// A moved-from client is empty: its operations complete with error::invalid_argument
+/// ("empty handle"), api_url() is "" and stats() all zero.
+///
+/// Inside this class `customer` names the operation; the handle type is spelled owo::customer.
 class client {
 public:
     using executor_type = boost::asio::any_io_executor;
@@ -50,77 +56,68 @@ public:
     /// e.g. an empty secret_key) and prepares the TLS context. Connects lazily.
     client(executor_type ex, config cfg);
 
-    executor_type get_executor() const noexcept;
+    client(const client&) = default;
+    client& operator=(const client&) = default;
+    /// The source keeps its executor but no state: its operations fail with invalid_argument.
+    client(client&& other) noexcept : executor_(other.executor_), impl_(std::move(other.impl_)) {}
+    client& operator=(client&& other) noexcept {
+        executor_ = other.executor_;
+        impl_ = std::move(other.impl_);
+        return *this;
+    }
+
+    executor_type get_executor() const noexcept { return executor_; }
     /// The base URL in use, e.g. "https://api.owostack.com/v1".
     const std::string& api_url() const noexcept;
     /// Pool counters (a consistent snapshot; safe from any thread).
     pool_counters stats() const;
 
-#define OWO_CLIENT_OPERATION(name, params_type, result_type)                                      \
-    boost::asio::awaitable<result_type> name(params_type p) const;                                \
-    template <detail::token_not_diagnostics Token = boost::asio::deferred_t>                      \
-    auto async_##name(params_type p, Token&& token = {}) const {                                  \
-        return initiate<result_type>(&client::start_##name, std::move(p), nullptr,                 \
-                                     std::forward<Token>(token));                                  \
-    }                                                                                              \
-    template <class Token = boost::asio::deferred_t>                                              \
-    auto async_##name(params_type p, diagnostics& diag, Token&& token = {}) const {               \
-        return initiate<result_type>(&client::start_##name, std::move(p), &diag,                   \
-                                     std::forward<Token>(token));                                  \
+#define OWOSTACK_CLIENT_MEMBERS(name, method_, path_, params_, result_, retry_, scope_, member_)             \
+    boost::asio::awaitable<result_> name(params_ p) const;                                                  \
+    template <detail::token_not_diagnostics Token = boost::asio::deferred_t>                                \
+    auto async_##name(params_ p, Token&& token = {}) const {                                                \
+        return initiate<detail::op::name>(std::move(p), nullptr, std::forward<Token>(token));              \
+    }                                                                                                        \
+    template <class Token = boost::asio::deferred_t>                                                        \
+    auto async_##name(params_ p, diagnostics& diag, Token&& token = {}) const {                             \
+        return initiate<detail::op::name>(std::move(p), &diag, std::forward<Token>(token));                \
     }
-
-    /// POST /v1/customers — create the customer, or resolve it by id / email and merge metadata.
-    OWO_CLIENT_OPERATION(customer, customer_params, owo::customer)
-    /// GET /v1/customers/{id} — by internal id only.
-    OWO_CLIENT_OPERATION(get_customer, std::string, owo::customer)
-    /// POST /v1/attach — subscribe to a plan (paid plans answer with a checkout URL).
-    OWO_CLIENT_OPERATION(attach, attach_params, attach_result)
-    /// POST /v1/check — may the customer use a feature? Denials are results, not errors.
-    OWO_CLIENT_OPERATION(check, check_params, check_result)
-    /// POST /v1/track — record usage. Never retried in a way that could count it twice.
-    OWO_CLIENT_OPERATION(track, track_params, track_result)
-    /// POST /v1/entities — add a seat (or other entity); error::limit_exceeded when full.
-    OWO_CLIENT_OPERATION(add_entity, add_entity_params, add_entity_result)
-    /// POST /v1/entities/remove — mark an entity pending_removal.
-    OWO_CLIENT_OPERATION(remove_entity, remove_entity_params, remove_entity_result)
-    /// GET /v1/entities — a customer's entities, optionally of one feature.
-    OWO_CLIENT_OPERATION(list_entities, list_entities_params, list_entities_result)
-    /// GET /v1/plans
-    OWO_CLIENT_OPERATION(plans, plans_params, std::vector<owo::plan>)
-    /// GET /v1/plans/{slug}
-    OWO_CLIENT_OPERATION(plan, std::string, owo::plan)
-#undef OWO_CLIENT_OPERATION
+    OWOSTACK_OPERATIONS(OWOSTACK_CLIENT_MEMBERS)
+#undef OWOSTACK_CLIENT_MEMBERS
 
 private:
     friend class owo::customer;
     client() = default;   // only for an empty owo::customer handle
 
-    template <class R, class P>
-    using start_fn = void (client::*)(P, diagnostics*, detail::handler<R>) const;
-
-    template <class R, class P, class Token>
-    auto initiate(start_fn<R, P> start, P p, diagnostics* diag, Token&& token) const {
+    template <class Op, class Token>
+    auto initiate(typename Op::params p, diagnostics* diag, Token&& token) const {
+        using R = typename Op::result;
+        using P = typename Op::params;
         // The initiation holds a copy of the client, so deferred operations stay valid.
-        return boost::asio::async_initiate<Token, void(boost::system::error_code, R)>(
-            [self = *this, start](auto handler, P p, diagnostics* diag) {
-                (self.*start)(std::move(p), diag, detail::handler<R>(std::move(handler)));
-            },
-            token, std::move(p), diag);
+        if constexpr (detail::throws_on_error<Token>) {
+            return boost::asio::async_initiate<decltype(detail::inner_token(std::forward<Token>(token))),
+                                               void(std::exception_ptr, R)>(
+                [self = *this, diag](auto handler, P p) {
+                    detail::throwing_handler<R, decltype(handler)> h(std::move(handler), diag);
+                    diagnostics* d = h.diag();
+                    self.start<Op>(std::move(p), d, detail::handler<R>(std::move(h)));
+                },
+                detail::inner_token(std::forward<Token>(token)), std::move(p));
+        } else {
+            return boost::asio::async_initiate<Token, void(boost::system::error_code, R)>(
+                [self = *this, diag](auto handler, P p) {
+                    self.start<Op>(std::move(p), diag, detail::handler<R>(std::move(handler)));
+                },
+                token, std::move(p));
+        }
     }
 
-    void start_customer(customer_params, diagnostics*, detail::handler<owo::customer>) const;
-    void start_get_customer(std::string, diagnostics*, detail::handler<owo::customer>) const;
-    void start_attach(attach_params, diagnostics*, detail::handler<attach_result>) const;
-    void start_check(check_params, diagnostics*, detail::handler<check_result>) const;
-    void start_track(track_params, diagnostics*, detail::handler<track_result>) const;
-    void start_add_entity(add_entity_params, diagnostics*, detail::handler<add_entity_result>) const;
-    void start_remove_entity(remove_entity_params, diagnostics*,
-                             detail::handler<remove_entity_result>) const;
-    void start_list_entities(list_entities_params, diagnostics*,
-                             detail::handler<list_entities_result>) const;
-    void start_plans(plans_params, diagnostics*, detail::handler<std::vector<owo::plan>>) const;
-    void start_plan(std::string, diagnostics*, detail::handler<owo::plan>) const;
+    /// Runs `Op` on the client's executor and completes `h` on its associated executor
+    /// (defined for every operation in src/client.cpp).
+    template <class Op>
+    void start(typename Op::params p, diagnostics* diag, detail::handler<typename Op::result> h) const;
 
+    executor_type executor_;
     std::shared_ptr<detail::client_impl> impl_;
 };
 

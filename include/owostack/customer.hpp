@@ -5,48 +5,51 @@
 
 namespace owo {
 
-/// A cheap, copyable handle: the customer's record and its client. Its operations fill in
-/// `customer` (the internal id) and forward to the client, with the same three forms.
+/// A cheap, copyable handle: the customer's record and its client. Its operations (the
+/// customer-scoped rows of operations.hpp) fill in `customer` (the internal id) and forward to
+/// the client, with the same three forms.
+///
+/// An empty handle — default-constructed, moved from, or what a failed operation completes
+/// with — has valid() == false, empty accessors, and operations that complete with
+/// error::invalid_argument ("empty handle"); nothing in it is undefined.
 class customer {
 public:
-    /// An empty handle (what a failed operation completes with); valid() is false.
-    customer();
+    customer() = default;
     customer(owo::client c, customer_record record);
 
-    bool valid() const noexcept { return client_.impl_ != nullptr; }
+    bool valid() const noexcept { return client_.impl_ != nullptr && record_ != nullptr; }
 
-    const std::string& id() const noexcept { return record_->id; }
-    const std::string& email() const noexcept { return record_->email; }
-    const std::string& name() const noexcept { return record_->name; }
-    const boost::json::object& metadata() const noexcept { return record_->metadata; }
-    time_point created_at() const noexcept { return record_->created_at; }
-    time_point updated_at() const noexcept { return record_->updated_at; }
-    const customer_record& record() const noexcept { return *record_; }
+    const std::string& id() const noexcept { return record().id; }
+    const std::string& email() const noexcept { return record().email; }
+    const std::string& name() const noexcept { return record().name; }
+    const boost::json::object& metadata() const noexcept { return record().metadata; }
+    time_point created_at() const noexcept { return record().created_at; }
+    time_point updated_at() const noexcept { return record().updated_at; }
+    const customer_record& record() const noexcept { return record_ ? *record_ : empty_record(); }
     const owo::client& client() const noexcept { return client_; }
 
-#define OWO_CUSTOMER_OPERATION(name, params_type, result_type)                                     \
-    boost::asio::awaitable<result_type> name(params_type p) const {                                \
-        p.customer = id();                                                                         \
-        return client_.name(std::move(p));                                                         \
-    }                                                                                              \
-    template <detail::token_not_diagnostics Token = boost::asio::deferred_t>                      \
-    auto async_##name(params_type p, Token&& token = {}) const {                                  \
-        p.customer = id();                                                                         \
-        return client_.async_##name(std::move(p), std::forward<Token>(token));                    \
-    }                                                                                              \
-    template <class Token = boost::asio::deferred_t>                                              \
-    auto async_##name(params_type p, diagnostics& diag, Token&& token = {}) const {               \
-        p.customer = id();                                                                         \
-        return client_.async_##name(std::move(p), diag, std::forward<Token>(token));              \
+#define OWOSTACK_HANDLE_client_scope(name, params_, result_)
+#define OWOSTACK_HANDLE_customer_scope(name, params_, result_)                                               \
+    boost::asio::awaitable<result_> name(params_ p) const {                                                 \
+        p.customer = id();                                                                                   \
+        return client_.name(std::move(p));                                                                   \
+    }                                                                                                        \
+    template <detail::token_not_diagnostics Token = boost::asio::deferred_t>                                \
+    auto async_##name(params_ p, Token&& token = {}) const {                                                \
+        p.customer = id();                                                                                   \
+        return client_.async_##name(std::move(p), std::forward<Token>(token));                              \
+    }                                                                                                        \
+    template <class Token = boost::asio::deferred_t>                                                        \
+    auto async_##name(params_ p, diagnostics& diag, Token&& token = {}) const {                             \
+        p.customer = id();                                                                                   \
+        return client_.async_##name(std::move(p), diag, std::forward<Token>(token));                        \
     }
-
-    OWO_CUSTOMER_OPERATION(attach, attach_params, attach_result)
-    OWO_CUSTOMER_OPERATION(check, check_params, check_result)
-    OWO_CUSTOMER_OPERATION(track, track_params, track_result)
-    OWO_CUSTOMER_OPERATION(add_entity, add_entity_params, add_entity_result)
-    OWO_CUSTOMER_OPERATION(remove_entity, remove_entity_params, remove_entity_result)
-    OWO_CUSTOMER_OPERATION(list_entities, list_entities_params, list_entities_result)
-#undef OWO_CUSTOMER_OPERATION
+#define OWOSTACK_HANDLE_MEMBERS(name, method_, path_, params_, result_, retry_, scope_, member_)             \
+    OWOSTACK_HANDLE_##scope_(name, params_, result_)
+    OWOSTACK_OPERATIONS(OWOSTACK_HANDLE_MEMBERS)
+#undef OWOSTACK_HANDLE_MEMBERS
+#undef OWOSTACK_HANDLE_customer_scope
+#undef OWOSTACK_HANDLE_client_scope
 
     /// Fetches the record again (GET /v1/customers/{id}).
     boost::asio::awaitable<owo::customer> refresh() const { return client_.get_customer(id()); }
@@ -56,6 +59,8 @@ public:
     }
 
 private:
+    static const customer_record& empty_record() noexcept;
+
     owo::client client_;
     std::shared_ptr<const customer_record> record_;
 };

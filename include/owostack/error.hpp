@@ -31,8 +31,8 @@ enum class error {
     limit_exceeded,         ///< 400 code "limit_exceeded" (see diagnostics::current / limit)
     payload_too_large,      ///< 413
     rate_limited,           ///< 429 after retries ran out
-    server_error,           ///< 5xx after retries ran out
-    unexpected_status,      ///< any other non-2xx status
+    server_error,           ///< 5xx with the API's JSON error body, after retries ran out
+    unexpected_status,      ///< any other non-2xx status, or a non-JSON 5xx page (a proxy's)
     // Judged by the SDK on what came back.
     bad_response,           ///< not the JSON it should be, or over the size limit
     timeout,                ///< the per-call deadline passed

@@ -2,6 +2,7 @@
 // Optional request fields that are empty are omitted from the request (never sent as null).
 #pragma once
 
+#include <boost/json/fwd.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
@@ -214,5 +215,27 @@ struct list_entities_result {
 };
 
 const char* to_string(entity_status s) noexcept;
+
+// ---- JSON mapping (Boost.JSON conversions, defined in src/json_mapping.cpp) ------------------
+// Requests omit absent optionals (never null); results tolerate unknown fields and accept
+// null where a field is absent.
+
+void tag_invoke(boost::json::value_from_tag, boost::json::value&, const customer_params&);
+void tag_invoke(boost::json::value_from_tag, boost::json::value&, const customer_data&);
+void tag_invoke(boost::json::value_from_tag, boost::json::value&, const attach_params&);
+void tag_invoke(boost::json::value_from_tag, boost::json::value&, const check_params&);
+void tag_invoke(boost::json::value_from_tag, boost::json::value&, const track_params&);
+void tag_invoke(boost::json::value_from_tag, boost::json::value&, const add_entity_params&);
+void tag_invoke(boost::json::value_from_tag, boost::json::value&, const remove_entity_params&);
+
+customer_record tag_invoke(boost::json::value_to_tag<customer_record>, const boost::json::value&);
+plan_feature tag_invoke(boost::json::value_to_tag<plan_feature>, const boost::json::value&);
+plan tag_invoke(boost::json::value_to_tag<plan>, const boost::json::value&);
+attach_result tag_invoke(boost::json::value_to_tag<attach_result>, const boost::json::value&);
+access_result tag_invoke(boost::json::value_to_tag<access_result>, const boost::json::value&);
+add_entity_result tag_invoke(boost::json::value_to_tag<add_entity_result>, const boost::json::value&);
+remove_entity_result tag_invoke(boost::json::value_to_tag<remove_entity_result>, const boost::json::value&);
+entity tag_invoke(boost::json::value_to_tag<entity>, const boost::json::value&);
+list_entities_result tag_invoke(boost::json::value_to_tag<list_entities_result>, const boost::json::value&);
 
 } // namespace owo

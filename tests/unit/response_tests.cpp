@@ -103,8 +103,11 @@ BOOST_AUTO_TEST_CASE(plain_text_errors) {
     auto r = interpret_response(404, "404 Not Found");
     BOOST_TEST((r.ec == error::not_found));
     BOOST_TEST(r.diag.message == "404 Not Found");
+    // Not the API's answer but a proxy's page: named for what it is, with an excerpt.
     r = interpret_response(502, "<html>bad gateway</html>");
-    BOOST_TEST((r.ec == error::server_error));
+    BOOST_TEST((r.ec == error::unexpected_status));
+    BOOST_TEST(r.diag.code == "server_error");
+    BOOST_TEST(r.diag.message == "<html>bad gateway</html>");
     BOOST_TEST(r.diag.body.empty());
 }
 

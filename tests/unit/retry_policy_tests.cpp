@@ -65,11 +65,17 @@ BOOST_AUTO_TEST_CASE(backoff_grows_is_capped_and_jittered) {
 }
 
 BOOST_AUTO_TEST_CASE(retry_after_header) {
-    BOOST_TEST(parse_retry_after("3")->count() == 3000);
-    BOOST_TEST(parse_retry_after(" 0 ")->count() == 0);
-    BOOST_TEST(!parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT").has_value());
-    BOOST_TEST(!parse_retry_after("-1").has_value());
-    BOOST_TEST(!parse_retry_after("").has_value());
+    // 2015-10-21T07:28:00Z, as a server's clock would say it.
+    auto now = std::chrono::sys_days(std::chrono::year(2015) / 10 / 21) + std::chrono::hours(7) + std::chrono::minutes(28);
+    BOOST_TEST(parse_retry_after("3", now)->count() == 3000);
+    BOOST_TEST(parse_retry_after(" 0 ", now)->count() == 0);
+    BOOST_TEST(parse_retry_after("Wed, 21 Oct 2015 07:28:07 GMT", now)->count() == 7000);
+    BOOST_TEST(parse_retry_after("Wed, 21 Oct 2015 07:27:00 GMT", now)->count() == 0);   // in the past
+    BOOST_TEST(parse_retry_after("Thu, 22 Oct 2015 07:28:00 GMT", now + std::chrono::hours(-48))->count() == 86'400'000);
+    BOOST_TEST(!parse_retry_after("Wed, 21 Oct 2015 07:28:00 UTC", now).has_value());
+    BOOST_TEST(!parse_retry_after("Wed, 32 Oct 2015 07:28:00 GMT", now).has_value());
+    BOOST_TEST(!parse_retry_after("-1", now).has_value());
+    BOOST_TEST(!parse_retry_after("", now).has_value());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
