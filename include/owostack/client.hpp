@@ -95,14 +95,14 @@ private:
         using P = typename Op::params;
         // The initiation holds a copy of the client, so deferred operations stay valid.
         if constexpr (detail::throws_on_error<Token>) {
-            return boost::asio::async_initiate<decltype(detail::inner_token(std::forward<Token>(token))),
-                                               void(std::exception_ptr, R)>(
+            auto& inner = detail::inner_token(token);
+            return boost::asio::async_initiate<std::remove_reference_t<decltype(inner)>, void(std::exception_ptr, R)>(
                 [self = *this, diag](auto handler, P p) {
                     detail::throwing_handler<R, decltype(handler)> h(std::move(handler), diag);
                     diagnostics* d = h.diag();
                     self.start<Op>(std::move(p), d, detail::handler<R>(std::move(h)));
                 },
-                detail::inner_token(std::forward<Token>(token)), std::move(p));
+                inner, std::move(p));
         } else {
             return boost::asio::async_initiate<Token, void(boost::system::error_code, R)>(
                 [self = *this, diag](auto handler, P p) {

@@ -52,9 +52,9 @@ inline constexpr bool throws_on_error = is_throwing_token<std::decay_t<T>>::valu
 
 /// The token a throwing token stands for (with_diagnostics(t) -> t; others as they are).
 template <class T>
-decltype(auto) inner_token(T&& t) {
-    if constexpr (requires { t.token; }) return std::move(t.token);
-    else return std::forward<T>(t);
+auto& inner_token(T& t) noexcept {
+    if constexpr (requires { t.token; }) return t.token;
+    else return t;
 }
 
 /// Completes `Inner` (a void(exception_ptr, R) handler) from (error_code, R), turning a failure
