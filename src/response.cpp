@@ -94,7 +94,8 @@ error classify_failure(int status, std::string_view code, std::string_view messa
         if (code == "customer_not_found" || message == "Customer not found") return error::customer_not_found;
         if (code == "feature_not_found" || message == "Feature not found") return error::feature_not_found;
         if (code == "entity_not_found" || message == "Entity not found") return error::entity_not_found;
-        if (message.starts_with("Plan '") && message.ends_with("' not found")) return error::plan_not_found;
+        if (message == "Plan not found" || (message.starts_with("Plan '") && message.ends_with("' not found")))
+            return error::plan_not_found;
         if (status == 404) return error::not_found;
     }
     switch (status) {
@@ -115,6 +116,9 @@ interpreted_response interpret_response(int status, std::string_view text) {
     if (ok_status && is_json) {
         auto s = r.body.find("success");
         if (s == r.body.end() || !s->value().is_bool() || s->value().get_bool()) return r;
+        // The hosted track answers a refusal at the limit with 200, success:false and
+        // allowed:false: an answer (a denial), not a failure. See docs/protocol.md, track.
+        if (auto a = r.body.find("allowed"); a != r.body.end() && a->value().is_bool()) return r;
     }
     diagnostics& d = r.diag;
     d.http_status = status;

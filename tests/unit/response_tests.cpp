@@ -1,6 +1,10 @@
 // Every response shape of PROTOCOL.md, success and failure, mapped to a result or a typed error.
 #include "response.hpp"
 
+#include <owostack/types.hpp>
+
+#include <boost/json/value_to.hpp>
+
 #include <boost/test/unit_test.hpp>
 
 using owo::error;
@@ -119,6 +123,22 @@ BOOST_AUTO_TEST_CASE(success_status_with_bad_body_is_bad_response) {
     auto r = interpret_response(200, R"({"success":false,"error":"odd"})");
     BOOST_TEST((r.ec == error::bad_response));
     BOOST_TEST(r.diag.message == "odd");
+}
+
+// Upstream's exact answers (docs/protocol.md, track and plans/{slug}).
+BOOST_AUTO_TEST_CASE(hosted_track_refusal_at_the_limit_is_a_result) {
+    auto r = interpret_response(200, R"({"success":false,"allowed":false,"code":"limit_exceeded","usage":1000,"limit":1000,"balance":0,"resetsAt":"2026-05-31T23:59:59.999Z","resetInterval":"monthly","credits":null,"details":{"message":"Usage tracking denied — limit reached (0 remaining). Resets at 2026-05-31T23:59:59.999Z.","planName":"Free","pricing":{"usageModel":"included","ratingModel":"package","billingUnits":1}}})");
+    BOOST_TEST(!r.ec);
+    auto t = boost::json::value_to<owo::track_result>(boost::json::value(r.body));
+    BOOST_TEST(!t.allowed);
+    BOOST_TEST(t.code == "limit_exceeded");
+    BOOST_TEST(t.balance.value_or(-1) == 0);
+    BOOST_TEST(t.reset_interval.value_or("") == "monthly");
+}
+
+BOOST_AUTO_TEST_CASE(hosted_unknown_plan_slug_is_plan_not_found) {
+    auto r = interpret_response(404, R"({"success":false,"error":"Plan not found"})");
+    BOOST_TEST((r.ec == error::plan_not_found));
 }
 
 BOOST_AUTO_TEST_CASE(deeply_nested_body_is_refused_not_crashed) {
