@@ -1,4 +1,4 @@
-#include "reply.hpp"
+#include "http/reply.hpp"
 
 #include <boost/json/serialize.hpp>
 

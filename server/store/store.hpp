@@ -3,7 +3,7 @@
 // every mutation inside one `transaction`, so a request's writes land together or not at all.
 #pragma once
 
-#include "sqlite.hpp"
+#include "store/sqlite.hpp"
 
 #include <cstdint>
 #include <optional>

@@ -4,8 +4,8 @@
 // target both drive it through handle().
 #pragma once
 
-#include "catalog.hpp"
-#include "store.hpp"
+#include "domain/catalog.hpp"
+#include "store/store.hpp"
 
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>

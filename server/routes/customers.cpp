@@ -1,5 +1,5 @@
 // POST /v1/customers, GET /v1/customers/{id}, and the resolution rules every route shares.
-#include "api_internal.hpp"
+#include "api/request_context.hpp"
 
 #include "ids.hpp"
 #include "validation.hpp"

@@ -1,6 +1,6 @@
-#include "api.hpp"
+#include "api/api.hpp"
 
-#include "api_internal.hpp"
+#include "api/request_context.hpp"
 
 #include <boost/beast/http/field.hpp>
 #include <boost/json/parse.hpp>

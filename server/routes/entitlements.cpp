@@ -1,6 +1,6 @@
 // Plans, attach and the sandbox checkout, check and track, catalog sync; and the rules they
 // share: which active subscription grants a feature, and usage periods.
-#include "api_internal.hpp"
+#include "api/request_context.hpp"
 
 #include "ids.hpp"
 

@@ -1,7 +1,7 @@
 // POST /v1/entities, POST /v1/entities/remove, GET /v1/entities: seats and other entities of
 // non-consumable features. Runs under the store lock in one transaction, which is what makes
 // the seat limit exact under any concurrency.
-#include "api_internal.hpp"
+#include "api/request_context.hpp"
 
 #include <boost/json/serialize.hpp>
 

@@ -2,7 +2,7 @@
 // issue instead of stopping at the first; unknown keys are refused ([local] strictness).
 #pragma once
 
-#include "reply.hpp"
+#include "http/reply.hpp"
 
 #include <boost/json/value.hpp>
 

@@ -1,4 +1,4 @@
-#include "body_validator.hpp"
+#include "domain/body_validator.hpp"
 
 #include "validation.hpp"
 

@@ -2,10 +2,10 @@
 // (customer resolution and creation, grants from active subscriptions, usage periods).
 #pragma once
 
-#include "body_validator.hpp"
-#include "catalog.hpp"
-#include "reply.hpp"
-#include "store.hpp"
+#include "domain/body_validator.hpp"
+#include "domain/catalog.hpp"
+#include "http/reply.hpp"
+#include "store/store.hpp"
 
 #include <boost/json/value.hpp>
 #include <boost/url/params_view.hpp>
