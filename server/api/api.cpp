@@ -1,6 +1,10 @@
+// The request pipeline behind api::handle (see api.hpp): auth, route table, body, idempotency, lock, transaction.
 #include "api/api.hpp"
 
-#include "api/request_context.hpp"
+#include "api/route_table.hpp"
+#include "domain/body_validator.hpp"
+#include "routes/routes.hpp"
+#include "store/sqlite_store.hpp"
 
 #include <boost/beast/http/field.hpp>
 #include <boost/json/parse.hpp>
@@ -11,7 +15,6 @@
 
 #include <chrono>
 #include <cstdio>
-#include <functional>
 #include <set>
 
 namespace owo::local {
@@ -70,22 +73,27 @@ std::vector<std::string> segments_of(const urls::url_view& u) {
     return out;
 }
 
-enum class method_set { get, post };
+/// The answer for a wrong method; a public page's carries no Allow, as it never has.
+reply method_not_allowed(const route_match& m) {
+    auto r = reply_for(domain_error{error_kind::method_not_allowed, "Method Not Allowed"});
+    if (m.on_path->needs != scope::public_page) r.allow = m.allow;
+    return r;
+}
 
 } // namespace
 
-api::api(api_options opts) : opts_(std::move(opts)), store_(opts_.db_path) {
+api::api(api_options opts) : opts_(std::move(opts)), store_(open_sqlite_store(opts_.db_path)) {
     // Each organisation keeps the catalog it has (synced before or loaded on an earlier
     // start) with the catalog file merged in: created and updated, never deleted.
     std::set<std::string> orgs;
     for (const auto& [key, org] : opts_.api_keys) orgs.insert(org);
     for (const auto& org : orgs) {
         json::object doc;
-        if (auto stored = store_.catalog(org)) doc = json::parse(*stored).as_object();
-        transaction t(store_.db());
+        if (auto stored = store_->catalog(org)) doc = json::parse(*stored).as_object();
+        auto t = store_->begin();
         merge_catalog(doc, opts_.catalog);
-        store_.save_catalog(org, json::serialize(doc));
-        t.commit();
+        store_->save_catalog(org, json::serialize(doc));
+        t->commit();
         catalogs_[org] = std::make_shared<const catalog>(std::move(doc));
     }
 }
@@ -100,147 +108,98 @@ bool api::is_api_route(std::string_view target) {
 }
 
 http_response api::handle(const http_request& req) {
-    http_response res;
+    reply r;
     try {
-        res = dispatch(req);
+        r = dispatch(req);
     } catch (const std::exception& e) {
         // Never a crash, never a partial write (the transaction rolled back); no details out.
         std::fprintf(stderr, "owostack-local: internal error on %s: %s\n", std::string(req.method_string()).c_str(), e.what());
-        auto r = error_reply(500, "Internal server error");
-        res.result(500);
-        res.set(http::field::content_type, r.content_type);
-        res.body() = std::move(r.body);
+        r = reply_for(domain_error{error_kind::internal, "Internal server error"});
     }
-    res.version(req.version());
-    res.set(http::field::server, "owostack-local");
-    res.set("Idempotency-Support", "honoured");
-    res.keep_alive(req.keep_alive());
-    res.prepare_payload();
-    return res;
+    return make_response(std::move(r), req);
 }
 
-http_response api::dispatch(const http_request& req) {
-    auto make = [&](reply r) {
-        http_response res{static_cast<http::status>(r.status), req.version()};
-        res.set(http::field::content_type, r.content_type);
-        res.body() = std::move(r.body);
-        return res;
-    };
-
+reply api::dispatch(const http_request& req) {
     auto parsed = urls::parse_origin_form(req.target());
-    if (!parsed) return make(not_found_reply());
+    if (!parsed) return reply_for(domain_error{error_kind::no_such_page});
     auto segs = segments_of(*parsed);
     auto verb = req.method();
 
-    if (segs.size() == 1 && segs[0] == "health") return make(json_reply(200, {{"status", "ok"}}));
-    if (segs.empty() || segs[0] != "v1") return make(not_found_reply());
+    // Liveness: answered before anything else, and never waits for the store lock.
+    if (segs.size() == 1 && segs[0] == "health") return reply_for(json::object{{"status", "ok"}});
+    if (segs.empty() || segs[0] != "v1") return reply_for(domain_error{error_kind::no_such_page});
 
-    // The sandbox checkout page is a browser page, as a payment provider's would be: no key.
-    if (segs.size() == 3 && segs[1] == "checkout") {
-        if (verb != http::verb::get) return make(error_reply(405, "Method Not Allowed"));
-        std::lock_guard lock(mutex_);
-        transaction t(store_.db());
-        auto r = get_checkout(store_, catalogs_, segs[2]);
-        t.commit();
-        return make(std::move(r));
-    }
+    static const route_table& routes = api_routes();
+    auto m = routes.match(verb, segs);
 
     // Authentication before routing, as hosted: an unknown route with no key is a 401.
-    auto auth = req[http::field::authorization];
-    constexpr std::string_view bearer = "Bearer ";
-    if (auth.size() <= bearer.size() || !auth.starts_with(bearer)) return make(error_reply(401, "Missing API Key"));
-    auto key = opts_.api_keys.find(std::string(auth.substr(bearer.size())));
-    if (key == opts_.api_keys.end()) return make(error_reply(401, "Invalid API Key"));
-    const std::string& org = key->second;
-
-    // Route table: which handler, for which method.
-    using handler = std::function<reply(request_context&)>;
-    handler h;
-    method_set allowed = method_set::post;
-    auto route = [&](method_set m, handler fn) {
-        allowed = m;
-        h = std::move(fn);
-    };
-    const auto n = segs.size();
-    if (n == 2 && segs[1] == "customers") route(method_set::post, post_customers);
-    else if (n == 3 && segs[1] == "customers") route(method_set::get, [id = segs[2]](auto& c) { return get_customer(c, id); });
-    else if (n == 2 && segs[1] == "entities") {
-        if (verb == http::verb::get) route(method_set::get, get_entities);
-        else route(method_set::post, post_entities);
-    } else if (n == 3 && segs[1] == "entities" && segs[2] == "remove") route(method_set::post, post_entities_remove);
-    else if (n == 2 && segs[1] == "plans") route(method_set::get, get_plans);
-    else if (n == 3 && segs[1] == "plans") route(method_set::get, [slug = segs[2]](auto& c) { return get_plan(c, slug); });
-    else if (n == 2 && segs[1] == "attach") route(method_set::post, post_attach);
-    else if (n == 2 && segs[1] == "check") route(method_set::post, post_check);
-    else if (n == 2 && segs[1] == "track") route(method_set::post, post_track);
-    else if (n == 2 && segs[1] == "sync") route(method_set::post, post_sync);
-    else return make(not_found_reply());
-
-    bool entities_route = n == 2 && segs[1] == "entities";
-    bool method_ok = allowed == method_set::get ? verb == http::verb::get : verb == http::verb::post;
-    if (entities_route) method_ok = verb == http::verb::get || verb == http::verb::post;
-    if (!method_ok) {
-        auto res = make(error_reply(405, "Method Not Allowed"));
-        res.set(http::field::allow, entities_route ? "GET, POST" : allowed == method_set::get ? "GET" : "POST");
-        return res;
+    const std::string* org = nullptr;
+    if (!m.on_path || m.on_path->needs != scope::public_page) {
+        auto auth = req[http::field::authorization];
+        constexpr std::string_view bearer = "Bearer ";
+        if (auth.size() <= bearer.size() || !auth.starts_with(bearer))
+            return reply_for(domain_error{error_kind::unauthenticated, "Missing API Key"});
+        auto key = opts_.api_keys.find(std::string(auth.substr(bearer.size())));
+        if (key == opts_.api_keys.end()) return reply_for(domain_error{error_kind::unauthenticated, "Invalid API Key"});
+        org = &key->second;
+        // Every key holds every scope (`*`) today; route::needs is what narrower keys will meet.
     }
+    if (!m.on_path) return reply_for(domain_error{error_kind::no_such_page});
+    if (!m.found) return method_not_allowed(m);
+    const route& rt = *m.found;
+    bool reads_body = verb != http::verb::get;
 
     // Body: the hosted service reads a non-JSON content type as {}; malformed JSON is a 400
     // with the validation shape ([local]; hosted answers 500).
     json::value body = json::object();
-    if (verb == http::verb::post && is_json_content_type(req[http::field::content_type]) && !req.body().empty()) {
+    if (reads_body && is_json_content_type(req[http::field::content_type]) && !req.body().empty()) {
         boost::system::error_code ec;
         json::parse_options po;
         po.max_depth = max_json_depth;
         body = json::parse(req.body(), ec, {}, po);
-        if (ec) {
-            json::array issues{issue("custom", {}, ec == json::error::too_deep ? "JSON nested too deeply"
-                                                                                : "Malformed JSON in request body")};
-            return make(validation_reply(issues));
-        }
+        if (ec)
+            return reply_for(validation_error({issue("custom", {}, ec == json::error::too_deep ? "JSON nested too deeply"
+                                                                                              : "Malformed JSON in request body")}));
     }
 
-    std::string idem_key(req["Idempotency-Key"]);
-    if (verb == http::verb::post && !idem_key.empty()) {
+    // A browser's GET (the checkout page) carries no idempotency semantics.
+    std::string idem_key = rt.write && reads_body ? std::string(req["Idempotency-Key"]) : std::string();
+    if (!idem_key.empty()) {
         bool printable = idem_key.size() <= max_idempotency_key;
         for (unsigned char ch : idem_key) printable = printable && ch >= 0x20 && ch < 0x7f;
-        if (!printable) return make(error_reply(400, "Idempotency-Key must be 1-255 printable ASCII characters"));
+        if (!printable)
+            return reply_for(domain_error{error_kind::invalid, "Idempotency-Key must be 1-255 printable ASCII characters"});
     }
 
     // Everything that needs no store runs before the lock (hashing) or after it (the HTTP
     // response), so concurrent requests only queue for the store work itself.
     std::string fingerprint;
-    if (verb == http::verb::post && !idem_key.empty())
-        fingerprint = sha256_hex(req.method_string(), req.target(), req.body());
-    bool replayed = false;
-    reply r = [&] {
-        std::lock_guard lock(mutex_);
-        auto cat = catalogs_.at(org);
-        request_context ctx{store_, *cat, org, now_ms(), opts_.public_url, body, parsed->params(), std::nullopt};
-        if (verb == http::verb::get) return h(ctx);
+    if (!idem_key.empty()) fingerprint = sha256_hex(req.method_string(), req.target(), req.body());
+    static const std::string no_org;
+    static const catalog no_catalog;   // a public page belongs to no organisation
+    std::lock_guard lock(mutex_);
+    auto cat = org ? catalogs_.at(*org) : nullptr;
+    request_context ctx{{*store_, cat ? *cat : no_catalog, org ? *org : no_org, now_ms()},
+                        opts_.public_url, body, parsed->params(), std::move(m.params), catalogs_, std::nullopt};
+    if (!rt.write) return reply_for(rt.handler(ctx));
 
-        // One transaction per request: the handler's writes and the idempotency record commit
-        // together, so a replay always matches what was written.
-        transaction t(store_.db());
-        if (!idem_key.empty()) {
-            if (auto seen = store_.find_idempotency(org, idem_key)) {
-                if (seen->fingerprint != fingerprint)
-                    return error_reply(409, "Idempotency key reused with a different request body");
-                replayed = true;
-                return reply{static_cast<unsigned>(seen->status), std::move(seen->content_type), std::move(seen->body)};
-            }
+    // One transaction per request: the handler's writes and the idempotency record commit
+    // together, so a replay always matches what was written.
+    auto t = store_->begin();
+    if (!idem_key.empty()) {
+        if (auto seen = store_->find_idempotency(*org, idem_key)) {
+            if (seen->fingerprint != fingerprint)
+                return reply_for(domain_error{error_kind::conflict, "Idempotency key reused with a different request body"});
+            return {static_cast<unsigned>(seen->status), std::move(seen->content_type), std::move(seen->body), {}, true};
         }
-        reply answer = h(ctx);
-        if (!idem_key.empty() && answer.status < 500)
-            store_.insert_idempotency(org, idem_key, {fingerprint, static_cast<int>(answer.status), answer.content_type, answer.body},
-                                      ctx.now_ms);
-        t.commit();
-        if (ctx.new_catalog) catalogs_[org] = std::make_shared<const catalog>(std::move(*ctx.new_catalog));
-        return answer;
-    }();
-    auto res = make(std::move(r));
-    if (replayed) res.set("Idempotent-Replayed", "true");
-    return res;
+    }
+    reply answer = reply_for(rt.handler(ctx));
+    if (!idem_key.empty() && answer.status < 500)
+        store_->insert_idempotency(*org, idem_key, {fingerprint, static_cast<int>(answer.status), answer.content_type, answer.body},
+                                   ctx.now_ms);
+    t->commit();
+    if (ctx.new_catalog) catalogs_[*org] = std::make_shared<const catalog>(std::move(*ctx.new_catalog));
+    return answer;
 }
 
 } // namespace owo::local
