@@ -1,6 +1,6 @@
 // owostack-local: see options.cpp for the command line and README.md for the story.
-#include "api.hpp"
-#include "http_server.hpp"
+#include "api/api.hpp"
+#include "http/http_server.hpp"
 #include "options.hpp"
 
 #include <boost/asio/signal_set.hpp>

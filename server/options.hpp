@@ -1,7 +1,7 @@
 // owostack-local's command line.
 #pragma once
 
-#include "chaos.hpp"
+#include "http/chaos.hpp"
 
 #include <optional>
 #include <string>

@@ -1,7 +1,7 @@
 // Fuzz target: owostack-local's request handling. Arbitrary bytes are parsed as an HTTP request
 // (with the server's own limits) and handed to the sans-I/O `api`; it must answer every parsed
 // request with a well-formed response and never crash, hang or leak state between tenants.
-#include <api.hpp>
+#include <api/api.hpp>
 
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/http/parser.hpp>

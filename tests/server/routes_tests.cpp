@@ -64,6 +64,20 @@ BOOST_AUTO_TEST_CASE(authentication_and_routing) {
     BOOST_TEST(get("/v1/plans").headers["idempotency-support"] == "honoured");
 }
 
+BOOST_AUTO_TEST_CASE(allow_lists_the_methods_the_route_table_has_for_the_path) {
+    auto both = call({.method = "DELETE", .target = "/v1/entities"});
+    BOOST_TEST(both.status == 405);
+    BOOST_TEST(both.headers["allow"] == "GET, POST");
+    BOOST_TEST(call({.method = "POST", .target = "/v1/plans/team"}).headers["allow"] == "GET");
+    BOOST_TEST(get("/v1/entities/remove").headers["allow"] == "POST");
+    BOOST_TEST(get("/v1/entities/other").status == 404);
+    // The public checkout page needs no key, and its 405 has never carried an Allow header.
+    auto page = call({.method = "POST", .target = "/v1/checkout/x", .key = ""});
+    BOOST_TEST(page.status == 405);
+    BOOST_TEST(page.body == R"({"success":false,"error":"Method Not Allowed"})");
+    BOOST_TEST(!page.headers.contains("allow"));
+}
+
 BOOST_AUTO_TEST_CASE(customers_create_resolve_merge_and_ambiguity) {
     auto email = unique("Mixed.Case") + "@Example.com";
     auto created = post("/v1/customers", R"({"email":")" + email + R"(","metadata":{"a":1}})");

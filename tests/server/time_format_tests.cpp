@@ -1,5 +1,5 @@
 // The server's timestamp text: exactly the hosted service's ISO-8601 shape (UTC, milliseconds).
-#include "api_internal.hpp"
+#include "domain/time.hpp"
 
 #include <boost/test/unit_test.hpp>
 

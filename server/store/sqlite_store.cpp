@@ -1,4 +1,8 @@
-#include "store.hpp"
+// The store in SQLite: one file (or ":memory:"), WAL mode with synchronous=FULL, schema
+// migrations by PRAGMA user_version. A postgres_store would sit beside it, behind store.hpp.
+#include "store/sqlite_store.hpp"
+
+#include "store/sqlite.hpp"
 
 namespace owo::local {
 
@@ -48,7 +52,62 @@ entity_row read_entity(const statement& s) {
 
 } // namespace
 
-store::store(const std::string& path) : db_(path) {
+class sqlite_store final : public store {
+public:
+    static constexpr int schema_version = 1;
+
+    explicit sqlite_store(const std::string& path);
+
+    std::unique_ptr<store_transaction> begin() override;
+
+    std::vector<customer_row> customers_by_id(const std::string& org, const std::string& id) override;
+    std::vector<customer_row> customers_by_external_id(const std::string& org, const std::string& external_id) override;
+    std::vector<customer_row> customers_by_email(const std::string& org, const std::string& email) override;
+    void insert_customer(const customer_row& c) override;
+    void update_customer(const customer_row& c) override;
+
+    std::vector<subscription_row> subscriptions(const std::string& customer_id, const char* status) override;
+    std::optional<subscription_row> subscription_by_token(const std::string& token) override;
+    void insert_subscription(const subscription_row& s) override;
+    void set_subscription_status(const std::string& id, const std::string& status) override;
+
+    std::optional<entity_row> find_entity(const std::string& customer_id, const std::string& feature,
+                                                  const std::string& entity) override;
+    std::int64_t count_entities(const std::string& customer_id, const std::string& feature) override;
+    void insert_entity(const entity_row& e) override;
+    void update_entity(const entity_row& e) override;
+    std::vector<entity_row> list_entities(const std::string& customer_id,
+                                                  const std::optional<std::string>& feature) override;
+
+    /// Usage of `feature` since `period_start`: one entity's, or all of them when none is named.
+    double usage(const std::string& customer_id, const std::string& feature,
+                         const std::optional<std::string>& entity, std::int64_t period_start) override;
+    void add_usage(const std::string& customer_id, const std::string& feature, const std::string& entity,
+                           std::int64_t period_start, double amount) override;
+
+    std::optional<idempotency_row> find_idempotency(const std::string& org, const std::string& key) override;
+    void insert_idempotency(const std::string& org, const std::string& key, const idempotency_row& r,
+                                    std::int64_t now) override;
+
+    std::optional<std::string> catalog(const std::string& org) override;
+    void save_catalog(const std::string& org, const std::string& json) override;
+
+private:
+    void migrate();
+    database db_;
+};
+
+/// The SQLite transaction behind store_transaction.
+class sqlite_transaction final : public store_transaction {
+public:
+    explicit sqlite_transaction(database& db) : t_(db) {}
+    void commit() override { t_.commit(); }
+
+private:
+    transaction t_;
+};
+
+sqlite_store::sqlite_store(const std::string& path) : db_(path) {
     // WAL + synchronous=FULL: every COMMIT is fsynced before it returns, so an acknowledged
     // write survives kill -9 and power loss alike (NORMAL in WAL mode survives only the former).
     db_.exec("PRAGMA journal_mode=WAL");
@@ -57,7 +116,9 @@ store::store(const std::string& path) : db_(path) {
     migrate();
 }
 
-void store::migrate() {
+std::unique_ptr<store_transaction> sqlite_store::begin() { return std::make_unique<sqlite_transaction>(db_); }
+
+void sqlite_store::migrate() {
     int version = 0;
     {
         auto s = db_.prepare("PRAGMA user_version");
@@ -72,40 +133,40 @@ void store::migrate() {
     t.commit();
 }
 
-std::vector<customer_row> store::customers_by_id(const std::string& org, const std::string& id) {
+std::vector<customer_row> sqlite_store::customers_by_id(const std::string& org, const std::string& id) {
     auto s = db_.prepare("SELECT id, org, external_id, email, name, metadata, created_at, updated_at "
                          "FROM customers WHERE org = ?1 AND id = ?2");
     s.bind(1, org).bind(2, id);
     return read_customers(s);
 }
 
-std::vector<customer_row> store::customers_by_external_id(const std::string& org, const std::string& external_id) {
+std::vector<customer_row> sqlite_store::customers_by_external_id(const std::string& org, const std::string& external_id) {
     auto s = db_.prepare("SELECT id, org, external_id, email, name, metadata, created_at, updated_at "
                          "FROM customers WHERE org = ?1 AND external_id = ?2 ORDER BY created_at LIMIT 2");
     s.bind(1, org).bind(2, external_id);
     return read_customers(s);
 }
 
-std::vector<customer_row> store::customers_by_email(const std::string& org, const std::string& email) {
+std::vector<customer_row> sqlite_store::customers_by_email(const std::string& org, const std::string& email) {
     auto s = db_.prepare("SELECT id, org, external_id, email, name, metadata, created_at, updated_at "
                          "FROM customers WHERE org = ?1 AND email = ?2 ORDER BY created_at LIMIT 2");
     s.bind(1, org).bind(2, email);
     return read_customers(s);
 }
 
-void store::insert_customer(const customer_row& c) {
+void sqlite_store::insert_customer(const customer_row& c) {
     auto s = db_.prepare("INSERT INTO customers (id, org, external_id, email, name, metadata, created_at, updated_at) "
                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
     s.bind(1, c.id).bind(2, c.org).bind(3, c.external_id).bind(4, c.email).bind(5, c.name).bind(6, c.metadata);
     s.bind(7, c.created_at).bind(8, c.updated_at).run();
 }
 
-void store::update_customer(const customer_row& c) {
+void sqlite_store::update_customer(const customer_row& c) {
     auto s = db_.prepare("UPDATE customers SET name = ?2, metadata = ?3, updated_at = ?4 WHERE id = ?1");
     s.bind(1, c.id).bind(2, c.name).bind(3, c.metadata).bind(4, c.updated_at).run();
 }
 
-std::vector<subscription_row> store::subscriptions(const std::string& customer_id, const char* status) {
+std::vector<subscription_row> sqlite_store::subscriptions(const std::string& customer_id, const char* status) {
     auto s = db_.prepare("SELECT id, org, customer_id, plan_slug, status, checkout_token, created_at "
                          "FROM subscriptions WHERE customer_id = ?1 AND status = ?2 ORDER BY created_at, id");
     s.bind(1, customer_id).bind(2, std::string_view(status));
@@ -114,7 +175,7 @@ std::vector<subscription_row> store::subscriptions(const std::string& customer_i
     return out;
 }
 
-std::optional<subscription_row> store::subscription_by_token(const std::string& token) {
+std::optional<subscription_row> sqlite_store::subscription_by_token(const std::string& token) {
     auto s = db_.prepare("SELECT id, org, customer_id, plan_slug, status, checkout_token, created_at "
                          "FROM subscriptions WHERE checkout_token = ?1");
     s.bind(1, token);
@@ -122,19 +183,19 @@ std::optional<subscription_row> store::subscription_by_token(const std::string& 
     return read_subscription(s);
 }
 
-void store::insert_subscription(const subscription_row& r) {
+void sqlite_store::insert_subscription(const subscription_row& r) {
     auto s = db_.prepare("INSERT INTO subscriptions (id, org, customer_id, plan_slug, status, checkout_token, created_at) "
                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
     s.bind(1, r.id).bind(2, r.org).bind(3, r.customer_id).bind(4, r.plan_slug).bind(5, r.status);
     s.bind(6, r.checkout_token).bind(7, r.created_at).run();
 }
 
-void store::set_subscription_status(const std::string& id, const std::string& status) {
+void sqlite_store::set_subscription_status(const std::string& id, const std::string& status) {
     auto s = db_.prepare("UPDATE subscriptions SET status = ?2 WHERE id = ?1");
     s.bind(1, id).bind(2, status).run();
 }
 
-std::optional<entity_row> store::find_entity(const std::string& customer_id, const std::string& feature,
+std::optional<entity_row> sqlite_store::find_entity(const std::string& customer_id, const std::string& feature,
                                              const std::string& entity) {
     auto s = db_.prepare("SELECT customer_id, feature, entity, name, email, metadata, status, created_at "
                          "FROM entities WHERE customer_id = ?1 AND feature = ?2 AND entity = ?3");
@@ -143,7 +204,7 @@ std::optional<entity_row> store::find_entity(const std::string& customer_id, con
     return read_entity(s);
 }
 
-std::int64_t store::count_entities(const std::string& customer_id, const std::string& feature) {
+std::int64_t sqlite_store::count_entities(const std::string& customer_id, const std::string& feature) {
     // pending_removal still counts: the seat is billed until the period ends.
     auto s = db_.prepare("SELECT COUNT(*) FROM entities WHERE customer_id = ?1 AND feature = ?2");
     s.bind(1, customer_id).bind(2, feature);
@@ -151,21 +212,21 @@ std::int64_t store::count_entities(const std::string& customer_id, const std::st
     return s.integer(0);
 }
 
-void store::insert_entity(const entity_row& e) {
+void sqlite_store::insert_entity(const entity_row& e) {
     auto s = db_.prepare("INSERT INTO entities (customer_id, feature, entity, name, email, metadata, status, created_at) "
                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
     s.bind(1, e.customer_id).bind(2, e.feature).bind(3, e.entity).bind(4, e.name).bind(5, e.email).bind(6, e.metadata);
     s.bind(7, e.status).bind(8, e.created_at).run();
 }
 
-void store::update_entity(const entity_row& e) {
+void sqlite_store::update_entity(const entity_row& e) {
     auto s = db_.prepare("UPDATE entities SET name = ?4, email = ?5, metadata = ?6, status = ?7 "
                          "WHERE customer_id = ?1 AND feature = ?2 AND entity = ?3");
     s.bind(1, e.customer_id).bind(2, e.feature).bind(3, e.entity).bind(4, e.name).bind(5, e.email).bind(6, e.metadata);
     s.bind(7, e.status).run();
 }
 
-std::vector<entity_row> store::list_entities(const std::string& customer_id, const std::optional<std::string>& feature) {
+std::vector<entity_row> sqlite_store::list_entities(const std::string& customer_id, const std::optional<std::string>& feature) {
     auto s = db_.prepare("SELECT customer_id, feature, entity, name, email, metadata, status, created_at "
                          "FROM entities WHERE customer_id = ?1 AND (?2 IS NULL OR feature = ?2) "
                          "ORDER BY created_at, feature, entity");
@@ -175,7 +236,7 @@ std::vector<entity_row> store::list_entities(const std::string& customer_id, con
     return out;
 }
 
-double store::usage(const std::string& customer_id, const std::string& feature, const std::optional<std::string>& entity,
+double sqlite_store::usage(const std::string& customer_id, const std::string& feature, const std::optional<std::string>& entity,
                     std::int64_t period_start) {
     auto s = db_.prepare("SELECT COALESCE(SUM(amount), 0) FROM usage WHERE customer_id = ?1 AND feature = ?2 "
                          "AND (?3 IS NULL OR entity = ?3) AND period_start = ?4");
@@ -184,21 +245,21 @@ double store::usage(const std::string& customer_id, const std::string& feature, 
     return s.real(0);
 }
 
-void store::add_usage(const std::string& customer_id, const std::string& feature, const std::string& entity,
+void sqlite_store::add_usage(const std::string& customer_id, const std::string& feature, const std::string& entity,
                       std::int64_t period_start, double amount) {
     auto s = db_.prepare("INSERT INTO usage (customer_id, feature, entity, period_start, amount) VALUES (?1, ?2, ?3, ?4, ?5) "
                          "ON CONFLICT (customer_id, feature, entity, period_start) DO UPDATE SET amount = amount + ?5");
     s.bind(1, customer_id).bind(2, feature).bind(3, entity).bind(4, period_start).bind(5, amount).run();
 }
 
-std::optional<idempotency_row> store::find_idempotency(const std::string& org, const std::string& key) {
+std::optional<idempotency_row> sqlite_store::find_idempotency(const std::string& org, const std::string& key) {
     auto s = db_.prepare("SELECT fingerprint, status, content_type, body FROM idempotency WHERE org = ?1 AND key = ?2");
     s.bind(1, org).bind(2, key);
     if (!s.step()) return std::nullopt;
     return idempotency_row{s.text(0), static_cast<int>(s.integer(1)), s.text(2), s.text(3)};
 }
 
-void store::insert_idempotency(const std::string& org, const std::string& key, const idempotency_row& r,
+void sqlite_store::insert_idempotency(const std::string& org, const std::string& key, const idempotency_row& r,
                                std::int64_t now) {
     auto s = db_.prepare("INSERT INTO idempotency (org, key, fingerprint, status, content_type, body, created_at) "
                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
@@ -206,17 +267,19 @@ void store::insert_idempotency(const std::string& org, const std::string& key, c
     s.bind(5, r.content_type).bind(6, r.body).bind(7, now).run();
 }
 
-std::optional<std::string> store::catalog(const std::string& org) {
+std::optional<std::string> sqlite_store::catalog(const std::string& org) {
     auto s = db_.prepare("SELECT payload FROM catalogs WHERE org = ?1");
     s.bind(1, org);
     if (!s.step()) return std::nullopt;
     return s.text(0);
 }
 
-void store::save_catalog(const std::string& org, const std::string& json) {
+void sqlite_store::save_catalog(const std::string& org, const std::string& json) {
     auto s = db_.prepare("INSERT INTO catalogs (org, payload) VALUES (?1, ?2) "
                          "ON CONFLICT (org) DO UPDATE SET payload = ?2");
     s.bind(1, org).bind(2, json).run();
 }
+
+std::unique_ptr<store> open_sqlite_store(const std::string& path) { return std::make_unique<sqlite_store>(path); }
 
 } // namespace owo::local

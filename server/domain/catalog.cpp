@@ -1,4 +1,4 @@
-#include "catalog.hpp"
+#include "domain/catalog.hpp"
 
 #include "ids.hpp"
 

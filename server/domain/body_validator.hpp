@@ -2,8 +2,9 @@
 // issue instead of stopping at the first; unknown keys are refused ([local] strictness).
 #pragma once
 
-#include "reply.hpp"
+#include "domain/result.hpp"
 
+#include <boost/json/array.hpp>
 #include <boost/json/value.hpp>
 
 #include <initializer_list>
@@ -12,6 +13,12 @@
 #include <string_view>
 
 namespace owo::local {
+
+/// One validation issue in Zod's shape (code, path, message and code-specific fields).
+boost::json::object issue(std::string_view code, boost::json::array path, std::string_view message);
+
+/// A validation error (400, Zod's shape) carrying `issues`.
+domain_error validation_error(boost::json::array issues);
 
 class body_validator {
 public:
@@ -29,7 +36,7 @@ public:
     void merge(const body_validator& nested_validator, std::string_view key);
 
     bool ok() const { return issues_.empty(); }
-    reply error() const { return validation_reply(issues_); }
+    domain_error error() const { return validation_error(issues_); }
 
 private:
     const boost::json::value* field(std::string_view key, std::string_view expected);

@@ -1,4 +1,4 @@
-#include "tls_material.hpp"
+#include "http/tls_material.hpp"
 
 #include <openssl/bn.h>
 #include <openssl/evp.h>

@@ -3,9 +3,9 @@
 // on purpose. Shutdown stops accepting, lets in-flight requests finish and closes idle ones.
 #pragma once
 
-#include "api.hpp"
-#include "chaos.hpp"
-#include "tls_material.hpp"
+#include "api/api.hpp"
+#include "http/chaos.hpp"
+#include "http/tls_material.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/io_context.hpp>

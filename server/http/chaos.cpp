@@ -1,4 +1,4 @@
-#include "chaos.hpp"
+#include "http/chaos.hpp"
 
 #include <stdexcept>
 #include <utility>

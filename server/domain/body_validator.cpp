@@ -1,4 +1,4 @@
-#include "body_validator.hpp"
+#include "domain/body_validator.hpp"
 
 #include "validation.hpp"
 
@@ -7,6 +7,16 @@
 namespace owo::local {
 
 namespace json = boost::json;
+
+json::object issue(std::string_view code, json::array path, std::string_view message) {
+    return {{"code", code}, {"path", std::move(path)}, {"message", message}};
+}
+
+domain_error validation_error(json::array issues) {
+    domain_error e{error_kind::validation};
+    e.issues = std::move(issues);
+    return e;
+}
 
 namespace {
 const char* received(const json::value* v) {

@@ -1,7 +1,11 @@
 // POST /v1/entities, POST /v1/entities/remove, GET /v1/entities: seats and other entities of
-// non-consumable features. Runs under the store lock in one transaction, which is what makes
-// the seat limit exact under any concurrency.
-#include "api_internal.hpp"
+// non-consumable features. Writes run under the store lock in one transaction, which is what
+// makes the seat limit exact under any concurrency.
+#include "routes/routes.hpp"
+
+#include "domain/customers.hpp"
+#include "domain/subscriptions.hpp"
+#include "domain/time.hpp"
 
 #include <boost/json/serialize.hpp>
 
@@ -14,14 +18,14 @@ namespace {
 json::value limit_json(const std::optional<std::int64_t>& limit) { return limit ? json::value(*limit) : json::value(nullptr); }
 
 /// The limit on `feature` for `customer_id`: the active plan's limit, none when unlimited.
-std::optional<std::int64_t> entity_limit(request_context& ctx, const std::string& customer_id, const std::string& feature) {
-    auto g = find_grant(ctx, customer_id, feature);
+std::optional<std::int64_t> entity_limit(const tenant& t, const std::string& customer_id, const std::string& feature) {
+    auto g = find_grant(t, customer_id, feature);
     return g ? g->feature->limit : std::nullopt;
 }
 
 } // namespace
 
-reply post_entities(request_context& ctx) {
+route_result post_entities(request_context& ctx) {
     body_validator v(ctx.body, {"customer", "feature", "entity", "name", "email", "metadata"});
     auto customer = v.required_string("customer");
     auto feature = v.required_string("feature");
@@ -32,19 +36,20 @@ reply post_entities(request_context& ctx) {
     if (!v.ok()) return v.error();
 
     auto who = resolve_or_create(ctx, customer, std::nullopt, true);   // an unknown email creates the customer
-    if (who.answer) return *who.answer;
-    const auto& c = *who.customer;
+    if (!who) return who.error();
+    const auto& c = *who;
     const feature_def* f = ctx.cat.feature(feature);
-    if (!f) return error_reply(404, "Feature not found");
+    if (!f) return domain_error{error_kind::not_found, "Feature not found"};
     if (!f->entity_feature())
-        return error_reply(400, "Feature '" + feature + "' is not a non-consumable metered feature and has no entities");
+        return domain_error{error_kind::invalid,
+                            "Feature '" + feature + "' is not a non-consumable metered feature and has no entities"};
 
     auto limit = entity_limit(ctx, c.id, feature);
     auto count = ctx.db.count_entities(c.id, feature);
     json::object answer{{"success", true}, {"entityId", entity}, {"featureId", feature}};
 
     if (auto existing = ctx.db.find_entity(c.id, feature, entity)) {
-        if (existing->status == "active") return error_reply(409, "Entity already exists");
+        if (existing->status == "active") return domain_error{error_kind::conflict, "Entity already exists"};
         // pending_removal is still counted, so restoring it never crosses the limit.
         existing->status = "active";
         if (name) existing->name = name;
@@ -54,14 +59,9 @@ reply post_entities(request_context& ctx) {
         answer["restored"] = true;
     } else {
         if (limit && count + 1 > *limit) {
-            json::object body{{"success", false},
-                              {"error", "Limit exceeded: " + std::to_string(count) + "/" + std::to_string(*limit) + " " +
-                                            feature + " used"},
-                              {"code", "limit_exceeded"},
-                              {"current", count},
-                              {"limit", *limit},
-                              {"feature", feature}};
-            return json_reply(400, body);
+            return domain_error{error_kind::invalid,
+                                "Limit exceeded: " + std::to_string(count) + "/" + std::to_string(*limit) + " " + feature + " used",
+                                {{"code", "limit_exceeded"}, {"current", count}, {"limit", *limit}, {"feature", feature}}};
         }
         entity_row row{c.id, feature, entity, name, email, std::nullopt, "active", ctx.now_ms};
         if (metadata) row.metadata = json::serialize(*metadata);
@@ -71,10 +71,10 @@ reply post_entities(request_context& ctx) {
     answer["count"] = count;
     answer["limit"] = limit_json(limit);
     answer["remaining"] = limit ? json::value(std::max<std::int64_t>(0, *limit - count)) : json::value(nullptr);
-    return json_reply(200, answer);
+    return answer;
 }
 
-reply post_entities_remove(request_context& ctx) {
+route_result post_entities_remove(request_context& ctx) {
     body_validator v(ctx.body, {"customer", "feature", "entity"});
     auto customer = v.required_string("customer");
     auto feature = v.required_string("feature");
@@ -82,29 +82,29 @@ reply post_entities_remove(request_context& ctx) {
     if (!v.ok()) return v.error();
 
     auto who = resolve_or_create(ctx, customer, std::nullopt, false);
-    if (who.answer) return *who.answer;
-    const auto& c = *who.customer;
-    if (!ctx.cat.feature(feature)) return error_reply(404, "Feature not found");
+    if (!who) return who.error();
+    const auto& c = *who;
+    if (!ctx.cat.feature(feature)) return domain_error{error_kind::not_found, "Feature not found"};
     auto existing = ctx.db.find_entity(c.id, feature, entity);
-    if (!existing || existing->status != "active") return error_reply(404, "Entity not found");
+    if (!existing || existing->status != "active") return domain_error{error_kind::not_found, "Entity not found"};
     existing->status = "pending_removal";   // still counted and billed until the period ends
     ctx.db.update_entity(*existing);
-    return json_reply(200, {{"success", true}, {"entityId", entity}, {"count", ctx.db.count_entities(c.id, feature)}});
+    return json::object{{"success", true}, {"entityId", entity}, {"count", ctx.db.count_entities(c.id, feature)}};
 }
 
-reply get_entities(request_context& ctx) {
+route_result get_entities(request_context& ctx) {
     std::optional<std::string> customer, feature;
     for (auto p : ctx.query) {
         if (p.key == "customer" && p.has_value) customer = p.value;
         if (p.key == "feature" && p.has_value && !p.value.empty()) feature = p.value;
     }
-    if (!customer || customer->empty()) return error_reply(400, "Customer parameter required");
+    if (!customer || customer->empty()) return domain_error{error_kind::invalid, "Customer parameter required"};
     auto who = resolve_or_create(ctx, *customer, std::nullopt, false);
-    if (who.answer) return *who.answer;
-    if (feature && !ctx.cat.feature(*feature)) return error_reply(404, "Feature not found");
+    if (!who) return who.error();
+    if (feature && !ctx.cat.feature(*feature)) return domain_error{error_kind::not_found, "Feature not found"};
 
     json::array entities;
-    for (const auto& e : ctx.db.list_entities(who.customer->id, feature))
+    for (const auto& e : ctx.db.list_entities(who->id, feature))
         entities.push_back(json::object{{"id", e.entity},
                                         {"featureId", e.feature},
                                         {"name", string_or_null(e.name)},
@@ -113,7 +113,7 @@ reply get_entities(request_context& ctx) {
                                         {"status", e.status},
                                         {"createdAt", iso8601(e.created_at)}});
     auto total = entities.size();
-    return json_reply(200, {{"success", true}, {"entities", std::move(entities)}, {"total", total}});
+    return json::object{{"success", true}, {"entities", std::move(entities)}, {"total", total}};
 }
 
 } // namespace owo::local

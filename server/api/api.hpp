@@ -1,14 +1,15 @@
 // owostack-local's application, free of I/O: an HTTP request in, an HTTP response out.
-// Routing, authentication, body parsing, idempotency and the store lock live here; the
-// route handlers live in api_*.cpp. The network layer (http_server) and the request fuzz
-// target both drive it through handle().
+// The request pipeline lives here: authentication, routing through the route table, body
+// parsing, idempotency, the store lock and the transaction. The handlers live in routes/, the
+// rules in domain/, and http/reply.cpp makes the replies. The network layer (http_server), the
+// tests and the request fuzz target all drive it through handle().
 #pragma once
 
-#include "catalog.hpp"
-#include "store.hpp"
+#include "domain/catalog.hpp"
+#include "http/reply.hpp"
+#include "store/store.hpp"
 
-#include <boost/beast/http/message.hpp>
-#include <boost/beast/http/string_body.hpp>
+#include <boost/json/object.hpp>
 
 #include <map>
 #include <memory>
@@ -16,9 +17,6 @@
 #include <string>
 
 namespace owo::local {
-
-using http_request = boost::beast::http::request<boost::beast::http::string_body>;
-using http_response = boost::beast::http::response<boost::beast::http::string_body>;
 
 struct api_options {
     std::string db_path = ":memory:";
@@ -42,12 +40,11 @@ public:
     static bool is_api_route(std::string_view target);
 
 private:
-    struct routed;
-    http_response dispatch(const http_request& req);
+    reply dispatch(const http_request& req);
 
     api_options opts_;
     std::mutex mutex_;   // one writer at a time: seat limits and idempotency are decided under it
-    store store_;
+    std::unique_ptr<store> store_;
     catalog_map catalogs_;
 };
 

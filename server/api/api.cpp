@@ -1,0 +1,205 @@
+// The request pipeline behind api::handle (see api.hpp): auth, route table, body, idempotency, lock, transaction.
+#include "api/api.hpp"
+
+#include "api/route_table.hpp"
+#include "domain/body_validator.hpp"
+#include "routes/routes.hpp"
+#include "store/sqlite_store.hpp"
+
+#include <boost/beast/http/field.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/url/parse.hpp>
+
+#include <openssl/evp.h>
+
+#include <chrono>
+#include <cstdio>
+#include <set>
+
+namespace owo::local {
+
+namespace http = boost::beast::http;
+namespace json = boost::json;
+namespace urls = boost::urls;
+
+namespace {
+
+constexpr std::size_t max_json_depth = 32;
+constexpr std::size_t max_idempotency_key = 255;
+
+std::int64_t now_ms() {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+std::string sha256_hex(std::string_view a, std::string_view b, std::string_view c) {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned len = 0;
+    // Fetched once: OpenSSL 3 looks EVP_sha256() up in its provider store (under a lock) each time.
+    static EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    EVP_DigestInit_ex(ctx, sha256, nullptr);
+    EVP_DigestUpdate(ctx, a.data(), a.size());
+    EVP_DigestUpdate(ctx, "\n", 1);
+    EVP_DigestUpdate(ctx, b.data(), b.size());
+    EVP_DigestUpdate(ctx, "\n", 1);
+    EVP_DigestUpdate(ctx, c.data(), c.size());
+    EVP_DigestFinal_ex(ctx, md, &len);
+    EVP_MD_CTX_free(ctx);
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string out(2 * len, '0');
+    for (unsigned i = 0; i < len; ++i) {
+        out[2 * i] = digits[md[i] >> 4];
+        out[2 * i + 1] = digits[md[i] & 0xf];
+    }
+    return out;
+}
+
+bool is_json_content_type(std::string_view ct) {
+    auto semi = ct.find(';');
+    auto media = ct.substr(0, semi);
+    while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
+    if (media.size() != 16) return false;
+    for (std::size_t i = 0; i < media.size(); ++i)
+        if (std::tolower(static_cast<unsigned char>(media[i])) != "application/json"[i]) return false;
+    return true;
+}
+
+/// The path split into decoded segments, e.g. {"v1", "customers", "<id>"}.
+std::vector<std::string> segments_of(const urls::url_view& u) {
+    std::vector<std::string> out;
+    for (auto s : u.segments()) out.push_back(s);
+    return out;
+}
+
+/// The answer for a wrong method; a public page's carries no Allow, as it never has.
+reply method_not_allowed(const route_match& m) {
+    auto r = reply_for(domain_error{error_kind::method_not_allowed, "Method Not Allowed"});
+    if (m.on_path->needs != scope::public_page) r.allow = m.allow;
+    return r;
+}
+
+} // namespace
+
+api::api(api_options opts) : opts_(std::move(opts)), store_(open_sqlite_store(opts_.db_path)) {
+    // Each organisation keeps the catalog it has (synced before or loaded on an earlier
+    // start) with the catalog file merged in: created and updated, never deleted.
+    std::set<std::string> orgs;
+    for (const auto& [key, org] : opts_.api_keys) orgs.insert(org);
+    for (const auto& org : orgs) {
+        json::object doc;
+        if (auto stored = store_->catalog(org)) doc = json::parse(*stored).as_object();
+        auto t = store_->begin();
+        merge_catalog(doc, opts_.catalog);
+        store_->save_catalog(org, json::serialize(doc));
+        t->commit();
+        catalogs_[org] = std::make_shared<const catalog>(std::move(doc));
+    }
+}
+
+void api::set_public_url(std::string url) {
+    std::lock_guard lock(mutex_);
+    opts_.public_url = std::move(url);
+}
+
+bool api::is_api_route(std::string_view target) {
+    return target.starts_with("/v1/") && !target.starts_with("/v1/checkout/");
+}
+
+http_response api::handle(const http_request& req) {
+    reply r;
+    try {
+        r = dispatch(req);
+    } catch (const std::exception& e) {
+        // Never a crash, never a partial write (the transaction rolled back); no details out.
+        std::fprintf(stderr, "owostack-local: internal error on %s: %s\n", std::string(req.method_string()).c_str(), e.what());
+        r = reply_for(domain_error{error_kind::internal, "Internal server error"});
+    }
+    return make_response(std::move(r), req);
+}
+
+reply api::dispatch(const http_request& req) {
+    auto parsed = urls::parse_origin_form(req.target());
+    if (!parsed) return reply_for(domain_error{error_kind::no_such_page});
+    auto segs = segments_of(*parsed);
+    auto verb = req.method();
+
+    // Liveness: answered before anything else, and never waits for the store lock.
+    if (segs.size() == 1 && segs[0] == "health") return reply_for(json::object{{"status", "ok"}});
+    if (segs.empty() || segs[0] != "v1") return reply_for(domain_error{error_kind::no_such_page});
+
+    static const route_table& routes = api_routes();
+    auto m = routes.match(verb, segs);
+
+    // Authentication before routing, as hosted: an unknown route with no key is a 401.
+    const std::string* org = nullptr;
+    if (!m.on_path || m.on_path->needs != scope::public_page) {
+        auto auth = req[http::field::authorization];
+        constexpr std::string_view bearer = "Bearer ";
+        if (auth.size() <= bearer.size() || !auth.starts_with(bearer))
+            return reply_for(domain_error{error_kind::unauthenticated, "Missing API Key"});
+        auto key = opts_.api_keys.find(std::string(auth.substr(bearer.size())));
+        if (key == opts_.api_keys.end()) return reply_for(domain_error{error_kind::unauthenticated, "Invalid API Key"});
+        org = &key->second;
+        // Every key holds every scope (`*`) today; route::needs is what narrower keys will meet.
+    }
+    if (!m.on_path) return reply_for(domain_error{error_kind::no_such_page});
+    if (!m.found) return method_not_allowed(m);
+    const route& rt = *m.found;
+    bool reads_body = verb != http::verb::get;
+
+    // Body: the hosted service reads a non-JSON content type as {}; malformed JSON is a 400
+    // with the validation shape ([local]; hosted answers 500).
+    json::value body = json::object();
+    if (reads_body && is_json_content_type(req[http::field::content_type]) && !req.body().empty()) {
+        boost::system::error_code ec;
+        json::parse_options po;
+        po.max_depth = max_json_depth;
+        body = json::parse(req.body(), ec, {}, po);
+        if (ec)
+            return reply_for(validation_error({issue("custom", {}, ec == json::error::too_deep ? "JSON nested too deeply"
+                                                                                              : "Malformed JSON in request body")}));
+    }
+
+    // A browser's GET (the checkout page) carries no idempotency semantics.
+    std::string idem_key = rt.write && reads_body ? std::string(req["Idempotency-Key"]) : std::string();
+    if (!idem_key.empty()) {
+        bool printable = idem_key.size() <= max_idempotency_key;
+        for (unsigned char ch : idem_key) printable = printable && ch >= 0x20 && ch < 0x7f;
+        if (!printable)
+            return reply_for(domain_error{error_kind::invalid, "Idempotency-Key must be 1-255 printable ASCII characters"});
+    }
+
+    // Everything that needs no store runs before the lock (hashing) or after it (the HTTP
+    // response), so concurrent requests only queue for the store work itself.
+    std::string fingerprint;
+    if (!idem_key.empty()) fingerprint = sha256_hex(req.method_string(), req.target(), req.body());
+    static const std::string no_org;
+    static const catalog no_catalog;   // a public page belongs to no organisation
+    std::lock_guard lock(mutex_);
+    auto cat = org ? catalogs_.at(*org) : nullptr;
+    request_context ctx{{*store_, cat ? *cat : no_catalog, org ? *org : no_org, now_ms()},
+                        opts_.public_url, body, parsed->params(), std::move(m.params), catalogs_, std::nullopt};
+    if (!rt.write) return reply_for(rt.handler(ctx));
+
+    // One transaction per request: the handler's writes and the idempotency record commit
+    // together, so a replay always matches what was written.
+    auto t = store_->begin();
+    if (!idem_key.empty()) {
+        if (auto seen = store_->find_idempotency(*org, idem_key)) {
+            if (seen->fingerprint != fingerprint)
+                return reply_for(domain_error{error_kind::conflict, "Idempotency key reused with a different request body"});
+            return {static_cast<unsigned>(seen->status), std::move(seen->content_type), std::move(seen->body), {}, true};
+        }
+    }
+    reply answer = reply_for(rt.handler(ctx));
+    if (!idem_key.empty() && answer.status < 500)
+        store_->insert_idempotency(*org, idem_key, {fingerprint, static_cast<int>(answer.status), answer.content_type, answer.body},
+                                   ctx.now_ms);
+    t->commit();
+    if (ctx.new_catalog) catalogs_[*org] = std::make_shared<const catalog>(std::move(*ctx.new_catalog));
+    return answer;
+}
+
+} // namespace owo::local

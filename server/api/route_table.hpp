@@ -1,0 +1,63 @@
+// The route table: method + path pattern -> handler, with what the route needs (an API-key
+// scope) and whether it writes. The table finds the route for a request, extracts the path
+// parameters and, for a known path with another method, says which methods it has (Allow).
+// routes/table.cpp holds the entries.
+#pragma once
+
+#include "api/request_context.hpp"
+#include "http/reply.hpp"
+
+#include <boost/beast/http/verb.hpp>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace owo::local {
+
+/// What an API key must hold to call a route. Every key holds every scope today (`*`); the
+/// field is here for narrower keys.
+enum class scope {
+    public_page,   // no key at all: a browser page, as a payment provider's would be
+    customers_read,
+    customers_write,
+    entities_read,
+    entities_write,
+    billing_read,
+    billing_write,
+};
+
+using route_handler = route_result (*)(request_context&);
+
+struct route {
+    boost::beast::http::verb method;
+    std::string_view pattern;   // e.g. "/v1/customers/{id}": literal segments and {parameters}
+    route_handler handler;
+    scope needs;
+    bool write;   // runs in a transaction, with Idempotency-Key honoured
+};
+
+struct route_match {
+    const route* found = nullptr;   // the route for this method and path
+    const route* on_path = nullptr; // the first route with this path, whatever its method
+    std::string allow;              // the path's methods in table order, e.g. "GET, POST"
+    route_params params;
+};
+
+class route_table {
+public:
+    /// Literal paths must come before patterns that would also match them.
+    explicit route_table(std::vector<route> routes);
+
+    /// `segments` are the decoded path segments, e.g. {"v1", "customers", "<id>"}.
+    route_match match(boost::beast::http::verb method, const std::vector<std::string>& segments) const;
+
+private:
+    struct entry {
+        route r;
+        std::vector<std::string_view> segments;
+    };
+    std::vector<entry> entries_;
+};
+
+} // namespace owo::local

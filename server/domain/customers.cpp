@@ -1,0 +1,96 @@
+// Customer resolution and creation (see customers.hpp).
+#include "domain/customers.hpp"
+
+#include "ids.hpp"
+#include "validation.hpp"
+
+#include <boost/json/serialize.hpp>
+
+#include <algorithm>
+
+namespace owo::local {
+
+namespace json = boost::json;
+
+namespace {
+
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
+}
+
+domain_error ambiguous(const std::string& org, const char* field, const std::string& value) {
+    return {error_kind::conflict, "Multiple customers in organization '" + org + "' match " + field + " '" + value +
+                                      "'. Use the internal customer ID instead."};
+}
+
+} // namespace
+
+result<std::optional<customer_row>> resolve_customer(const tenant& t, const std::string& identifier) {
+    // The first level with any match decides: one customer, or an ambiguity.
+    auto rows = t.db.customers_by_id(t.org, identifier);
+    const char* field = "id";
+    if (rows.empty()) {
+        rows = t.db.customers_by_external_id(t.org, identifier);
+        field = "external id";
+    }
+    if (rows.empty() && identifier.find('@') != std::string::npos) {
+        rows = t.db.customers_by_email(t.org, lower(identifier));
+        field = "email";
+    }
+    if (rows.size() > 1) return ambiguous(t.org, field, identifier);
+    if (rows.empty()) return std::optional<customer_row>();
+    return std::optional<customer_row>(std::move(rows.front()));
+}
+
+customer_row create_customer(const tenant& t, const std::string& email, std::optional<std::string> external_id,
+                             std::optional<std::string> name, std::optional<json::object> metadata) {
+    customer_row c;
+    c.id = owo::detail::make_uuid_v4();
+    c.org = t.org;
+    c.external_id = std::move(external_id);
+    c.email = lower(email);
+    c.name = name ? *name : c.email.substr(0, c.email.find('@'));
+    if (metadata) c.metadata = json::serialize(*metadata);
+    c.created_at = c.updated_at = t.now_ms;
+    t.db.insert_customer(c);
+    for (const auto& p : t.cat.plans())
+        if (p.auto_enable && p.active) {
+            subscription_row s{owo::detail::make_uuid_v4(), t.org, c.id, p.slug, "active", std::nullopt, t.now_ms};
+            t.db.insert_subscription(s);
+        }
+    return c;
+}
+
+std::optional<json::object> read_customer_data(body_validator& v) {
+    const json::value* cd = v.nested("customerData");
+    if (!cd) return std::nullopt;
+    body_validator inner(*cd, {"email", "name", "metadata"});
+    inner.required_email("email");
+    inner.optional_string("name");
+    inner.optional_object("metadata");
+    v.merge(inner, "customerData");
+    return cd->get_object();
+}
+
+result<customer_row> resolve_or_create(const tenant& t, const std::string& identifier,
+                                       const std::optional<json::object>& customer_data, bool create_for_email) {
+    auto r = resolve_customer(t, identifier);
+    if (!r) return r.error();
+    if (*r) return std::move(**r);
+    if (customer_data) {
+        const auto& cd = *customer_data;
+        std::optional<std::string> name;
+        if (auto n = cd.if_contains("name")) name = std::string(n->get_string());
+        std::optional<json::object> metadata;
+        if (auto m = cd.if_contains("metadata")) metadata = m->get_object();
+        std::optional<std::string> external;
+        if (identifier.find('@') == std::string::npos) external = identifier;
+        return create_customer(t, std::string(cd.at("email").get_string()), external, name, metadata);
+    }
+    if (create_for_email && owo::detail::check_email("customer", identifier).empty())
+        return create_customer(t, identifier, std::nullopt, std::nullopt, std::nullopt);
+    return domain_error{error_kind::not_found, "Customer not found"};
+}
+
+} // namespace owo::local

@@ -1,0 +1,35 @@
+// GET /v1/plans (filtered by group, interval, currency; inactive on request), GET /v1/plans/{slug}.
+#include "routes/routes.hpp"
+
+namespace owo::local {
+
+namespace json = boost::json;
+
+route_result get_plans(request_context& ctx) {
+    std::optional<std::string> group, interval, currency;
+    bool include_inactive = false;
+    for (auto p : ctx.query) {
+        if (p.key == "group") group = p.value;
+        if (p.key == "interval") interval = p.value;
+        if (p.key == "currency") currency = p.value;
+        if (p.key == "includeInactive") include_inactive = p.value == "true";
+    }
+    json::array plans;
+    for (const auto& p : ctx.cat.plans()) {
+        if (!p.active && !include_inactive) continue;
+        if (group && p.plan_group != group) continue;
+        if (interval && p.interval != *interval) continue;
+        if (currency && p.currency != *currency) continue;
+        plans.push_back(ctx.cat.public_plan(p));
+    }
+    return json::object{{"success", true}, {"plans", std::move(plans)}};
+}
+
+route_result get_plan(request_context& ctx) {
+    const auto& slug = ctx.param("slug");
+    const plan_def* p = ctx.cat.plan(slug);
+    if (!p) return domain_error{error_kind::not_found, "Plan '" + slug + "' not found"};
+    return json::object{{"success", true}, {"plan", ctx.cat.public_plan(*p)}};
+}
+
+} // namespace owo::local

@@ -1,0 +1,44 @@
+// The route handlers, one file per resource, and the table that routes to them (table.cpp).
+// A handler reads its request_context and returns a route_result: a JSON body, a page, or a
+// domain_error; it never builds an HTTP reply itself.
+#pragma once
+
+#include "api/request_context.hpp"
+#include "http/reply.hpp"
+
+#include <boost/json/value.hpp>
+
+#include <optional>
+#include <string>
+
+namespace owo::local {
+
+class route_table;
+
+/// Every route of the API.
+const route_table& api_routes();
+
+// customers.cpp
+route_result post_customers(request_context& ctx);
+route_result get_customer(request_context& ctx);
+// entities.cpp
+route_result post_entities(request_context& ctx);
+route_result post_entities_remove(request_context& ctx);
+route_result get_entities(request_context& ctx);
+// plans.cpp
+route_result get_plans(request_context& ctx);
+route_result get_plan(request_context& ctx);
+// attach.cpp: attach, and the sandbox payment page that activates a pending subscription
+route_result post_attach(request_context& ctx);
+route_result get_checkout(request_context& ctx);
+// entitlements.cpp
+route_result post_check(request_context& ctx);
+route_result post_track(request_context& ctx);
+// sync.cpp
+route_result post_sync(request_context& ctx);
+
+// render.cpp: stored text as answer fields
+boost::json::value json_or_null(const std::optional<std::string>& json_text);
+boost::json::value string_or_null(const std::optional<std::string>& s);
+
+} // namespace owo::local

@@ -1,0 +1,90 @@
+// The store interface: owostack-local's persistent state (customers, subscriptions, entities,
+// usage, idempotency records, each organisation's catalog), whatever database holds it.
+// Callers hold the api's lock and run every mutation inside one transaction from begin(), so a
+// request's writes land together or not at all. sqlite_store.cpp is today's implementation.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace owo::local {
+
+struct customer_row {
+    std::string id, org;
+    std::optional<std::string> external_id;
+    std::string email, name;
+    std::optional<std::string> metadata;   // JSON object text
+    std::int64_t created_at = 0, updated_at = 0;
+};
+
+struct subscription_row {
+    std::string id, org, customer_id, plan_slug, status;   // status: active | pending_checkout | canceled
+    std::optional<std::string> checkout_token;
+    std::int64_t created_at = 0;
+};
+
+struct entity_row {
+    std::string customer_id, feature, entity;
+    std::optional<std::string> name, email, metadata;
+    std::string status;   // active | pending_removal
+    std::int64_t created_at = 0;
+};
+
+struct idempotency_row {
+    std::string fingerprint;
+    int status = 0;
+    std::string content_type, body;
+};
+
+/// A write transaction: rolls back when destroyed unless commit() ran.
+class store_transaction {
+public:
+    virtual ~store_transaction() = default;
+    virtual void commit() = 0;
+};
+
+class store {
+public:
+    virtual ~store() = default;
+
+    /// Begins a write transaction that holds the write lock from the start, so it never fails
+    /// half-way on a lock upgrade.
+    virtual std::unique_ptr<store_transaction> begin() = 0;
+
+    virtual std::vector<customer_row> customers_by_id(const std::string& org, const std::string& id) = 0;
+    virtual std::vector<customer_row> customers_by_external_id(const std::string& org, const std::string& external_id) = 0;
+    virtual std::vector<customer_row> customers_by_email(const std::string& org, const std::string& email) = 0;
+    virtual void insert_customer(const customer_row& c) = 0;
+    virtual void update_customer(const customer_row& c) = 0;
+
+    virtual std::vector<subscription_row> subscriptions(const std::string& customer_id, const char* status) = 0;
+    virtual std::optional<subscription_row> subscription_by_token(const std::string& token) = 0;
+    virtual void insert_subscription(const subscription_row& s) = 0;
+    virtual void set_subscription_status(const std::string& id, const std::string& status) = 0;
+
+    virtual std::optional<entity_row> find_entity(const std::string& customer_id, const std::string& feature,
+                                                  const std::string& entity) = 0;
+    virtual std::int64_t count_entities(const std::string& customer_id, const std::string& feature) = 0;
+    virtual void insert_entity(const entity_row& e) = 0;
+    virtual void update_entity(const entity_row& e) = 0;
+    virtual std::vector<entity_row> list_entities(const std::string& customer_id,
+                                                  const std::optional<std::string>& feature) = 0;
+
+    /// Usage of `feature` since `period_start`: one entity's, or all of them when none is named.
+    virtual double usage(const std::string& customer_id, const std::string& feature,
+                         const std::optional<std::string>& entity, std::int64_t period_start) = 0;
+    virtual void add_usage(const std::string& customer_id, const std::string& feature, const std::string& entity,
+                           std::int64_t period_start, double amount) = 0;
+
+    virtual std::optional<idempotency_row> find_idempotency(const std::string& org, const std::string& key) = 0;
+    virtual void insert_idempotency(const std::string& org, const std::string& key, const idempotency_row& r,
+                                    std::int64_t now) = 0;
+
+    virtual std::optional<std::string> catalog(const std::string& org) = 0;
+    virtual void save_catalog(const std::string& org, const std::string& json) = 0;
+};
+
+} // namespace owo::local
