@@ -61,7 +61,7 @@ bool parse_object(std::string_view text, json::object& out) {
     return true;
 }
 
-// PROTOCOL.md: code = body.code, else body.error.code; message = body.error (string), else
+// docs/protocol.md §2.4: code = body.code, else body.error.code; message = body.error (string), else
 // body.error.message, else body.message.
 void read_error_body(const json::object& body, diagnostics& d) {
     const json::object* nested = nullptr;

@@ -1,5 +1,5 @@
 // Turning an HTTP response (status, content type, body) into a JSON object or a typed error.
-// Pure logic, no I/O: unit-tested against every body shape in PROTOCOL.md, and fuzzed.
+// Pure logic, no I/O: unit-tested against every body shape in docs/protocol.md, and fuzzed.
 #pragma once
 
 #include <owostack/error.hpp>

@@ -1,4 +1,4 @@
-// Customer create-or-resolve, exactly as PROTOCOL.md describes it.
+// Customer create-or-resolve, exactly as docs/protocol.md describes it.
 #include "harness.hpp"
 
 #include <boost/test/unit_test.hpp>

@@ -1,4 +1,4 @@
-// Request bodies omit absent optionals; every PROTOCOL.md success body decodes; bad types are decode errors.
+// Request bodies omit absent optionals; every docs/protocol.md success body decodes; bad types are decode errors.
 #include "json_mapping.hpp"
 
 #include <boost/json/parse.hpp>

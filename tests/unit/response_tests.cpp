@@ -1,4 +1,4 @@
-// Every response shape of PROTOCOL.md, success and failure, mapped to a result or a typed error.
+// Every response shape of docs/protocol.md, success and failure, mapped to a result or a typed error.
 #include "response.hpp"
 
 #include <owostack/types.hpp>

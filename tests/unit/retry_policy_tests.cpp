@@ -1,4 +1,4 @@
-// The retry rule of PROTOCOL.md: what may be retried against a server that ignores Idempotency-Key.
+// The retry rule (README "Timeouts, retries and idempotency"): what may be retried against a server that ignores Idempotency-Key.
 #include "retry_policy.hpp"
 
 #include <boost/asio/error.hpp>
