@@ -92,6 +92,20 @@ struct call_core {
         return slot;
     }
 
+    /// Starts a call that cannot complete yet: it holds a held exchange, or waits for the pool.
+    std::shared_ptr<std::optional<call_result>> start_pending(request_spec spec) {
+        auto slot = start(std::move(spec));
+        run_ready(ioc);
+        BOOST_TEST_REQUIRE(!slot->has_value(), "the call completed at once");
+        return slot;
+    }
+
+    /// Lets every held exchange answer, and runs what follows.
+    void release_held() {
+        env.release_held();
+        run_ready(ioc);
+    }
+
     /// Runs a call to completion (it must not wait for the test).
     call_result call(request_spec spec, bool tls = false) {
         auto slot = start(std::move(spec), tls);
@@ -251,12 +265,8 @@ BOOST_AUTO_TEST_CASE(reset_on_a_reused_connection_redials_once) {
 BOOST_AUTO_TEST_CASE(pool_exhausted_past_the_wait_budget) {
     cfg.pool.max_connections = 1;
     env.script({reply(200, ok_body).held_until_released(), reply(200, ok_body)});
-    auto first = start(get("/v1/customers/a"));
-    run_ready(ioc);
-    BOOST_TEST_REQUIRE(!first->has_value());   // holds the only connection
-    auto second = start(get("/v1/customers/b"));
-    run_ready(ioc);
-    BOOST_TEST_REQUIRE(!second->has_value());  // waits for it
+    auto first = start_pending(get("/v1/customers/a"));    // holds the only connection
+    auto second = start_pending(get("/v1/customers/b"));   // waits for it
     advance(29s);
     BOOST_TEST_REQUIRE(!second->has_value());
     advance(1s);   // the second call's deadline
@@ -268,8 +278,7 @@ BOOST_AUTO_TEST_CASE(pool_exhausted_past_the_wait_budget) {
     BOOST_TEST(r.diag.attempts == 1);
     BOOST_TEST(env.connections_made() == 1u);
     // The first call ends when the server answers; its connection then serves the next call.
-    env.release_held();
-    run_ready(ioc);
+    release_held();
     BOOST_TEST_REQUIRE(first->has_value());
     BOOST_TEST(!(*first)->ec);
     BOOST_TEST(!call(get("/v1/customers/c")).ec);
@@ -280,14 +289,11 @@ BOOST_AUTO_TEST_CASE(pool_exhausted_past_the_wait_budget) {
 BOOST_AUTO_TEST_CASE(a_freed_connection_is_handed_to_the_waiter) {
     cfg.pool.max_connections = 1;
     env.script({reply(200, ok_body).held_until_released(), reply(200, ok_body)});
-    auto first = start(get("/v1/customers/a"));
-    run_ready(ioc);
-    auto second = start(get("/v1/customers/b"));
-    run_ready(ioc);
+    auto first = start_pending(get("/v1/customers/a"));
+    auto second = start_pending(get("/v1/customers/b"));
     advance(5s);
     BOOST_TEST_REQUIRE(!second->has_value());
-    env.release_held();
-    run_ready(ioc);
+    release_held();
     BOOST_TEST_REQUIRE(first->has_value());
     BOOST_TEST_REQUIRE(second->has_value());
     BOOST_TEST(!(*second)->ec, (*second)->ec.message());
@@ -302,12 +308,9 @@ BOOST_AUTO_TEST_CASE(a_failed_connection_hands_its_slot_to_the_waiter) {
     cfg.retry.max_retries = 0;
     env.script({fail(asio::error::connection_reset, false).held_until_released()});
     env.script({reply(200, ok_body)});
-    auto first = start(get("/v1/customers/a"));
-    run_ready(ioc);
-    auto second = start(get("/v1/customers/b"));
-    run_ready(ioc);
-    env.release_held();
-    run_ready(ioc);
+    auto first = start_pending(get("/v1/customers/a"));
+    auto second = start_pending(get("/v1/customers/b"));
+    release_held();
     BOOST_TEST_REQUIRE(first->has_value());
     BOOST_TEST(((*first)->ec == asio::error::connection_reset));
     BOOST_TEST_REQUIRE(second->has_value());
