@@ -23,6 +23,7 @@ struct transport::attempt {
     std::string failure_reason;     // e.g. why a certificate was refused
     bool may_have_reached_server = false;
     bool reused = false;
+    bool open_failed = false;       // a.ec came from open() (resolve, connect, handshake)
 };
 
 namespace {
@@ -31,6 +32,7 @@ struct attempt_failure_text {
     error_code ec;
     std::string code;
     std::string reason;
+    bool open_failed = false;
 };
 
 // The peer closed a keep-alive connection we were about to reuse.
@@ -71,7 +73,9 @@ void describe_transport_failure(const config& cfg, attempt_failure_text& f) {
         return;
     }
     f.code = "transport_error";
-    if (is_tls_failure(f.ec)) {
+    // Only open() handshakes: a TLS error while reading a response (bad record MAC, a truncated
+    // stream) came after a handshake that succeeded, and must not be reported as one that failed.
+    if (is_tls_failure(f.ec) && f.open_failed) {
         if (f.reason.empty()) f.reason = f.ec.message();
         f.reason.insert(0, "TLS handshake failed: ");
     } else if (f.reason.empty()) {
@@ -107,6 +111,7 @@ asio::awaitable<call_result> transport::execute(const request_spec& spec) {
             if (!lease->is_open()) {
                 a.ec = co_await pool_.open(lease, deadline);
                 if (a.ec) {
+                    a.open_failed = true;
                     a.failure_reason = lease->failure_reason();
                     break;
                 }
@@ -175,7 +180,7 @@ transport::next_step transport::conclude(const request_spec& spec, int attempt_n
     }
     if (!retry) {
         if (a.ec) {
-            attempt_failure_text t{a.ec, {}, std::move(a.failure_reason)};
+            attempt_failure_text t{a.ec, {}, std::move(a.failure_reason), a.open_failed};
             describe_transport_failure(cfg_, t);
             out.ec = t.ec;
             out.diag = diagnostics{};
