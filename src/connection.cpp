@@ -95,7 +95,7 @@ asio::awaitable<exchange_result> connection::exchange(clock::time_point deadline
 
     response_reader reader(response_);
     reader.body_limit(cfg_.max_response_bytes);
-    reader.header_limit(64 * 1024);
+    reader.header_limit(max_response_header_bytes);
     tcp_layer.expires_at(phase_deadline(cfg_.io_timeout, deadline));
     if (origin_.tls) co_await http::async_read(stream_, buffer_, reader, token);
     else co_await http::async_read(stream_.next_layer(), buffer_, reader, token);

@@ -19,6 +19,9 @@ namespace owo::detail {
 
 using clock = std::chrono::steady_clock;
 
+/// Larger response headers are refused (bad_response): no API answer comes near it.
+inline constexpr std::size_t max_response_header_bytes = 64 * 1024;
+
 struct exchange_result {
     boost::system::error_code ec;
     bool wrote_request = false;       ///< the whole request was handed to the socket

@@ -60,10 +60,13 @@ void describe_transport_failure(const config& cfg, attempt_failure_text& f) {
         return;
     }
     if (f.ec == http::error::body_limit || f.ec == http::error::header_limit) {
+        const bool headers = f.ec == http::error::header_limit;
         f.ec = error::bad_response;
         f.code = "bad_response";
-        f.reason = "response larger than config::max_response_bytes (" + std::to_string(cfg.max_response_bytes) +
-                   " bytes)";
+        f.reason = headers
+                       ? "response headers larger than " + std::to_string(max_response_header_bytes) + " bytes"
+                       : "response larger than config::max_response_bytes (" + std::to_string(cfg.max_response_bytes) +
+                             " bytes)";
         return;
     }
     if (f.ec == error::pool_exhausted) {
