@@ -84,6 +84,7 @@ struct outcome {
     boost::system::error_code ec;
     owo::diagnostics diag;
     clock_type::duration took{};
+    owo::pool_counters after;   // the pool once the call completed
 };
 
 outcome plans_call(const owo::config& cfg, std::chrono::milliseconds cancel_after = 0ms) {
@@ -101,6 +102,7 @@ outcome plans_call(const owo::config& cfg, std::chrono::milliseconds cancel_afte
         timer.cancel();
     }));
     ioc.run();
+    out.after = client.stats();
     return out;
 }
 
@@ -135,6 +137,8 @@ BOOST_AUTO_TEST_CASE(cancellation_slot_aborts_the_call_promptly) {
     auto r = plans_call(cfg, 150ms);
     BOOST_TEST((r.ec == asio::error::operation_aborted), r.ec.message());
     BOOST_TEST(r.took < 2s);
+    BOOST_TEST(r.after.connections_opened == 1u);
+    BOOST_TEST(r.after.open_connections == 0u);   // the connection it was using is discarded
 }
 
 BOOST_AUTO_TEST_CASE(tls_to_a_plain_http_port_is_a_clear_tls_error) {
