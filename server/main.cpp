@@ -3,8 +3,11 @@
 #include "http/http_server.hpp"
 #include "options.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -130,18 +133,19 @@ int main(int argc, char** argv) {
             if (ec) return;
             std::fprintf(stderr, "owostack-local: shutting down\n");
             server.shutdown();
-            // In-flight requests get a bounded time to finish; then we stop regardless.
+            // In-flight requests get a bounded time to finish; then we stop regardless. A
+            // coroutine, not a self-referencing callback, so nothing outlives the loop.
             auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-            auto poll = std::make_shared<std::function<void(boost::system::error_code)>>();
-            *poll = [&, until, poll](boost::system::error_code) {
-                if (server.session_count() == 0 || std::chrono::steady_clock::now() > until) {
+            asio::co_spawn(
+                ioc,
+                [&, until]() -> asio::awaitable<void> {
+                    while (server.session_count() != 0 && std::chrono::steady_clock::now() <= until) {
+                        deadline.expires_after(std::chrono::milliseconds(20));
+                        co_await deadline.async_wait(asio::use_awaitable);
+                    }
                     ioc.stop();
-                    return;
-                }
-                deadline.expires_after(std::chrono::milliseconds(20));
-                deadline.async_wait(*poll);
-            };
-            (*poll)({});
+                },
+                asio::detached);
         });
 
         std::printf("owostack-local ready url=%s/v1 ca=%s\n", origin.c_str(), cmd.plain_http ? "" : so.tls.ca_file.c_str());
