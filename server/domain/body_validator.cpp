@@ -132,6 +132,73 @@ std::optional<json::object> body_validator::optional_object(std::string_view key
     return std::nullopt;
 }
 
+std::optional<std::string> body_validator::optional_email(std::string_view key) {
+    if (!obj_ || !obj_->if_contains(key)) return std::nullopt;
+    return required_email(key);
+}
+
+void body_validator::identifier_rules(std::string_view key, const std::string& value) {
+    auto problem = owo::detail::check_identifier(key, value);
+    if (!problem.empty() && !value.empty()) issues_.push_back(issue("custom", {json::value(key)}, problem));
+}
+
+std::string body_validator::required_identifier(std::string_view key) {
+    auto s = required_string(key);   // reports absence, a wrong type and ""
+    identifier_rules(key, s);
+    return s;
+}
+
+std::optional<std::string> body_validator::optional_identifier(std::string_view key) {
+    if (!obj_ || !obj_->if_contains(key)) return std::nullopt;
+    return required_identifier(key);
+}
+
+std::optional<std::optional<std::string>> body_validator::optional_nullable_identifier(std::string_view key) {
+    if (!obj_ || !obj_->if_contains(key)) return std::nullopt;
+    if (obj_->at(key).is_null()) return std::optional<std::string>();
+    return std::optional<std::string>(required_identifier(key));
+}
+
+std::optional<std::int64_t> body_validator::optional_integer(std::string_view key, std::int64_t minimum) {
+    auto v = field(key, "number");
+    if (!v) return std::nullopt;
+    boost::system::error_code ec;
+    auto n = v->to_number<std::int64_t>(ec);
+    if (ec) {
+        auto i = issue("invalid_type", {json::value(key)}, "Invalid input: expected int, received number");
+        i["expected"] = "int";
+        i["received"] = "number";
+        issues_.push_back(std::move(i));
+        return std::nullopt;
+    }
+    if (n < minimum) {
+        auto i = issue("too_small", {json::value(key)}, "Too small: expected number to be >=" + std::to_string(minimum));
+        i["origin"] = "number";
+        i["minimum"] = minimum;
+        i["inclusive"] = true;
+        issues_.push_back(std::move(i));
+        return std::nullopt;
+    }
+    return n;
+}
+
+std::optional<std::string> body_validator::optional_enum(std::string_view key, std::initializer_list<std::string_view> values) {
+    auto v = field(key, "string");
+    if (!v) return std::nullopt;
+    std::string s(v->get_string());
+    json::array listed;
+    std::string message = "Invalid option: expected one of ";
+    for (auto value : values) {
+        if (s == value) return s;
+        message += (listed.empty() ? "\"" : "|\"") + std::string(value) + "\"";
+        listed.push_back(json::value(value));
+    }
+    auto i = issue("invalid_value", {json::value(key)}, message);
+    i["values"] = std::move(listed);
+    issues_.push_back(std::move(i));
+    return std::nullopt;
+}
+
 const json::value* body_validator::nested(std::string_view key) { return field(key, "object"); }
 
 void body_validator::merge(const body_validator& inner, std::string_view key) {
