@@ -110,9 +110,7 @@ BOOST_AUTO_TEST_CASE(lookup_finds_by_external_id_or_email_and_never_creates) {
 
     // Never creates: an unknown email stays unknown.
     auto nobody = unique("nobody") + "@example.com";
-    auto missing = get("/v1/customers/lookup?email=" + nobody);
-    BOOST_TEST(missing.status == 404);
-    BOOST_TEST(missing.body == R"({"success":false,"error":"Customer not found"})");
+    check_customer_not_found(get("/v1/customers/lookup?email=" + nobody));
     BOOST_TEST(get("/v1/customers/lookup?email=" + nobody).status == 404);
     BOOST_TEST(body_of(get("/v1/customers?email=" + nobody)).at("customers").as_array().empty());
     BOOST_TEST(get("/v1/customers/lookup?externalId=" + unique("none")).status == 404);
@@ -363,9 +361,7 @@ BOOST_AUTO_TEST_CASE(update_refusals_change_nothing) {
     auto replaced = patch_customer(id, R"({"metadataMode":"replace","metadata":{")" + std::string(40, 'k') + R"(":1}})");
     BOOST_TEST(replaced.status == 200);
 
-    auto missing = patch_customer("00000000-0000-4000-8000-000000000000", R"({"name":"x"})");
-    BOOST_TEST(missing.status == 404);
-    BOOST_TEST(missing.body == R"({"success":false,"error":"Customer not found"})");
+    check_customer_not_found(patch_customer("00000000-0000-4000-8000-000000000000", R"({"name":"x"})"));
 }
 
 BOOST_AUTO_TEST_CASE(soft_delete_hides_the_customer_everywhere) {
@@ -382,7 +378,7 @@ BOOST_AUTO_TEST_CASE(soft_delete_hides_the_customer_everywhere) {
     // Deleting again: the same answer.
     BOOST_TEST(call({.method = "DELETE", .target = "/v1/customers/" + id}).body == gone.body);
 
-    BOOST_TEST(get("/v1/customers/" + id).body == R"({"success":false,"error":"Customer not found"})");
+    check_customer_not_found(get("/v1/customers/" + id));
     auto kept = body_of(get("/v1/customers/" + id + "?includeDeleted=true"));
     BOOST_TEST(kept.at("deletedAt").is_int64());
     BOOST_TEST(kept.at("version").as_int64() == 2);
@@ -415,9 +411,7 @@ BOOST_AUTO_TEST_CASE(soft_delete_hides_the_customer_everywhere) {
     auto by_email = create_customer(R"({"email":")" + email + R"("})");
     BOOST_TEST(id_of(by_email) == id_of(again));   // the live one resolves now
 
-    auto unknown = call({.method = "DELETE", .target = "/v1/customers/00000000-0000-4000-8000-000000000000"});
-    BOOST_TEST(unknown.status == 404);
-    BOOST_TEST(unknown.body == R"({"success":false,"error":"Customer not found"})");
+    check_customer_not_found(call({.method = "DELETE", .target = "/v1/customers/00000000-0000-4000-8000-000000000000"}));
     BOOST_TEST(call({.method = "DELETE", .target = "/v1/customers/" + id + "?purge=maybe"}).status == 400);
 }
 
@@ -495,9 +489,7 @@ BOOST_AUTO_TEST_CASE(bind_gives_an_external_id_exactly_once) {
     BOOST_TEST(post("/v1/customers/" + second + "/bind", R"({"externalId":""})").status == 400);
     BOOST_TEST(post("/v1/customers/" + second + "/bind", R"({"externalId":1})").status == 400);
     BOOST_TEST(post("/v1/customers/" + second + "/bind", R"({"externalId":"x","extra":1})").status == 400);
-    auto missing = post("/v1/customers/00000000-0000-4000-8000-000000000000/bind", R"({"externalId":"x"})");
-    BOOST_TEST(missing.status == 404);
-    BOOST_TEST(missing.body == R"({"success":false,"error":"Customer not found"})");
+    check_customer_not_found(post("/v1/customers/00000000-0000-4000-8000-000000000000/bind", R"({"externalId":"x"})"));
 }
 
 BOOST_AUTO_TEST_CASE(the_new_routes_keep_tenants_apart) {

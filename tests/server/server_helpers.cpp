@@ -69,4 +69,9 @@ std::string upper_case(std::string s) {
     return s;
 }
 
+void check_customer_not_found(const raw_response& r) {
+    BOOST_TEST(r.status == 404);
+    BOOST_TEST(r.body == R"({"success":false,"error":"Customer not found"})");
+}
+
 } // namespace owo::test

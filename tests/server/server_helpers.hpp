@@ -35,5 +35,7 @@ raw_response patch_customer(const std::string& id, const std::string& body, std:
 /// The ids of `customers` in list order: createdAt, then id.
 std::vector<std::string> in_list_order(const std::vector<boost::json::object>& customers);
 std::string upper_case(std::string s);
+/// Checks that `r` is 404 {"success":false,"error":"Customer not found"}.
+void check_customer_not_found(const raw_response& r);
 
 } // namespace owo::test
