@@ -12,6 +12,38 @@ json::object issue(std::string_view code, json::array path, std::string_view mes
     return {{"code", code}, {"path", std::move(path)}, {"message", message}};
 }
 
+json::object bound_issue(json::array path, std::string_view origin, bool below, std::int64_t bound, std::string_view message) {
+    std::string text(message);
+    if (text.empty())
+        text = std::string(below ? "Too small" : "Too big") + ": expected " + std::string(origin) +
+               (origin == "string" ? " to have " : " to be ") + (below ? ">=" : "<=") + std::to_string(bound) +
+               (origin == "string" ? " characters" : "");
+    auto i = issue(below ? "too_small" : "too_big", std::move(path), text);
+    i["origin"] = origin;
+    i[below ? "minimum" : "maximum"] = bound;
+    i["inclusive"] = true;
+    return i;
+}
+
+json::object invalid_option_issue(json::array path, std::initializer_list<std::string_view> values) {
+    json::array listed;
+    std::string message = "Invalid option: expected one of ";
+    for (auto value : values) {
+        message += (listed.empty() ? "\"" : "|\"") + std::string(value) + "\"";
+        listed.push_back(json::value(value));
+    }
+    auto i = issue("invalid_value", std::move(path), message);
+    i["values"] = std::move(listed);
+    return i;
+}
+
+json::object expected_int_issue(json::array path, std::string_view received) {
+    auto i = issue("invalid_type", std::move(path), "Invalid input: expected int, received " + std::string(received));
+    i["expected"] = "int";
+    i["received"] = received;
+    return i;
+}
+
 domain_error validation_error(json::array issues) {
     domain_error e{error_kind::validation};
     e.issues = std::move(issues);
@@ -165,18 +197,11 @@ std::optional<std::int64_t> body_validator::optional_integer(std::string_view ke
     boost::system::error_code ec;
     auto n = v->to_number<std::int64_t>(ec);
     if (ec) {
-        auto i = issue("invalid_type", {json::value(key)}, "Invalid input: expected int, received number");
-        i["expected"] = "int";
-        i["received"] = "number";
-        issues_.push_back(std::move(i));
+        issues_.push_back(expected_int_issue({json::value(key)}, "number"));
         return std::nullopt;
     }
     if (n < minimum) {
-        auto i = issue("too_small", {json::value(key)}, "Too small: expected number to be >=" + std::to_string(minimum));
-        i["origin"] = "number";
-        i["minimum"] = minimum;
-        i["inclusive"] = true;
-        issues_.push_back(std::move(i));
+        issues_.push_back(bound_issue({json::value(key)}, "number", true, minimum));
         return std::nullopt;
     }
     return n;
@@ -186,16 +211,9 @@ std::optional<std::string> body_validator::optional_enum(std::string_view key, s
     auto v = field(key, "string");
     if (!v) return std::nullopt;
     std::string s(v->get_string());
-    json::array listed;
-    std::string message = "Invalid option: expected one of ";
-    for (auto value : values) {
+    for (auto value : values)
         if (s == value) return s;
-        message += (listed.empty() ? "\"" : "|\"") + std::string(value) + "\"";
-        listed.push_back(json::value(value));
-    }
-    auto i = issue("invalid_value", {json::value(key)}, message);
-    i["values"] = std::move(listed);
-    issues_.push_back(std::move(i));
+    issues_.push_back(invalid_option_issue({json::value(key)}, values));
     return std::nullopt;
 }
 

@@ -18,6 +18,15 @@ namespace owo::local {
 /// One validation issue in Zod's shape (code, path, message and code-specific fields).
 boost::json::object issue(std::string_view code, boost::json::array path, std::string_view message);
 
+/// Zod 4's issue for a value outside an inclusive bound: too_small (`below`) or too_big, with
+/// origin "number" or "string" (a length) and Zod's message unless `message` is given.
+boost::json::object bound_issue(boost::json::array path, std::string_view origin, bool below, std::int64_t bound,
+                                std::string_view message = {});
+/// Zod 4's invalid_value issue for a value that is none of `values`.
+boost::json::object invalid_option_issue(boost::json::array path, std::initializer_list<std::string_view> values);
+/// Zod 4's invalid_type issue for a value that is not an integer.
+boost::json::object expected_int_issue(boost::json::array path, std::string_view received);
+
 /// A validation error (400, Zod's shape) carrying `issues`.
 domain_error validation_error(boost::json::array issues);
 

@@ -44,25 +44,17 @@ json::object apply_metadata(const std::optional<std::string>& stored, const json
 
 json::array metadata_limit_issues(const json::object& metadata) {
     json::array issues;
-    if (metadata.size() > max_metadata_keys) {
-        auto i = issue("too_big", {"metadata"},
-                       "Metadata may hold at most " + std::to_string(max_metadata_keys) + " keys");
-        i["origin"] = "object";
-        i["maximum"] = max_metadata_keys;
-        issues.push_back(std::move(i));
-    }
+    if (metadata.size() > max_metadata_keys)
+        issues.push_back(bound_issue({"metadata"}, "object", false, max_metadata_keys,
+                                     "Metadata may hold at most " + std::to_string(max_metadata_keys) + " keys"));
     for (const auto& kv : metadata)
         if (kv.key().size() > max_metadata_key_length)
             issues.push_back(issue("custom", {"metadata", kv.key()},
                                    "Metadata keys may be at most " + std::to_string(max_metadata_key_length) +
                                        " characters"));
-    if (json::serialize(metadata).size() > max_metadata_bytes) {
-        auto i = issue("too_big", {"metadata"},
-                       "Metadata may be at most " + std::to_string(max_metadata_bytes) + " bytes serialized");
-        i["origin"] = "string";
-        i["maximum"] = max_metadata_bytes;
-        issues.push_back(std::move(i));
-    }
+    if (json::serialize(metadata).size() > max_metadata_bytes)
+        issues.push_back(bound_issue({"metadata"}, "string", false, max_metadata_bytes,
+                                     "Metadata may be at most " + std::to_string(max_metadata_bytes) + " bytes serialized"));
     return issues;
 }
 

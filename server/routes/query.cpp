@@ -29,11 +29,7 @@ void query_reader::refuse(std::string_view key, std::string_view message) {
 std::optional<std::string> query_reader::text(std::string_view key) {
     auto v = raw(key);
     if (v && v->empty()) {
-        auto i = issue("too_small", path(key), "Too small: expected string to have >=1 characters");
-        i["origin"] = "string";
-        i["minimum"] = 1;
-        i["inclusive"] = true;
-        issues_.push_back(std::move(i));
+        issues_.push_back(bound_issue(path(key), "string", true, 1));
         return std::nullopt;
     }
     return v;
@@ -45,21 +41,11 @@ std::optional<std::int64_t> query_reader::integer(std::string_view key, std::int
     std::int64_t n = 0;
     auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
     if (v->empty() || ec != std::errc() || end != v->data() + v->size()) {
-        auto i = issue("invalid_type", path(key), "Invalid input: expected int, received string");
-        i["expected"] = "int";
-        i["received"] = "string";
-        issues_.push_back(std::move(i));
+        issues_.push_back(expected_int_issue(path(key), "string"));
         return std::nullopt;
     }
     if (n < minimum || n > maximum) {
-        bool small = n < minimum;
-        auto i = issue(small ? "too_small" : "too_big", path(key),
-                       std::string(small ? "Too small: expected number to be >=" : "Too big: expected number to be <=") +
-                           std::to_string(small ? minimum : maximum));
-        i["origin"] = "number";
-        i[small ? "minimum" : "maximum"] = small ? minimum : maximum;
-        i["inclusive"] = true;
-        issues_.push_back(std::move(i));
+        issues_.push_back(bound_issue(path(key), "number", n < minimum, n < minimum ? minimum : maximum));
         return std::nullopt;
     }
     return n;
@@ -69,9 +55,7 @@ bool query_reader::flag(std::string_view key) {
     auto v = raw(key);
     if (!v || *v == "false") return false;
     if (*v == "true") return true;
-    auto i = issue("invalid_value", path(key), R"(Invalid option: expected one of "true"|"false")");
-    i["values"] = {"true", "false"};
-    issues_.push_back(std::move(i));
+    issues_.push_back(invalid_option_issue(path(key), {"true", "false"}));
     return false;
 }
 
