@@ -509,9 +509,10 @@ BOOST_AUTO_TEST_CASE(the_new_routes_keep_tenants_apart) {
     // b's cursor pages are b's: a page of a's list, continued with b's key, holds none of a's.
     auto a_page = body_of(get("/v1/customers?limit=1"));
     BOOST_REQUIRE(a_page.at("hasMore").as_bool());
-    for (const auto& other : body_of(get("/v1/customers?limit=100&includeDeleted=true&cursor=" +
-                                         std::string(a_page.at("nextCursor").as_string()), b))
-                                 .at("customers").as_array())
+    // Named first: a range-for over a member of a temporary would dangle (before C++23).
+    auto b_page = body_of(get("/v1/customers?limit=100&includeDeleted=true&cursor=" +
+                              std::string(a_page.at("nextCursor").as_string()), b));
+    for (const auto& other : b_page.at("customers").as_array())
         BOOST_TEST(get("/v1/customers/" + std::string(other.at("id").as_string())).status == 404);   // not a's
     BOOST_TEST(call({.method = "PATCH", .target = "/v1/customers/" + id, .body = R"({"name":"b was here"})", .key = b}).status == 404);
     BOOST_TEST(post("/v1/customers/" + id + "/bind", R"({"externalId":")" + ext + "\"}", b).status == 404);
