@@ -1,6 +1,5 @@
 // HTTP-level tests of owostack-local: every route, every error status, exact bodies.
-#include "http_client.hpp"
-
+#include <support/http_client.hpp>
 #include <support/local_server.hpp>
 
 #include <boost/json/parse.hpp>
