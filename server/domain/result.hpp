@@ -17,6 +17,7 @@ namespace owo::local {
 enum class error_kind {
     invalid,              // 400: the rules refuse the request
     validation,           // 400: the body does not fit the schema (Zod's shape, from `issues`)
+    structured_validation,   // 400: the same, as {"code":"ValidationError","message":...} (check, track, attach)
     unauthenticated,      // 401
     not_found,            // 404: something the request names does not exist
     no_such_page,         // 404 in plain text, the answer for a path nobody serves

@@ -33,6 +33,16 @@ CREATE TABLE idempotency (
 CREATE TABLE catalogs (org TEXT PRIMARY KEY, payload TEXT NOT NULL);
 )sql";
 
+// Version 2: subscriptions have a billing period (usage that never resets ends with it) and may
+// be scheduled to end (downgrades). Rows from version 1 get a 30-day period from their creation.
+constexpr const char* schema_v2 = R"sql(
+ALTER TABLE subscriptions ADD COLUMN period_start INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE subscriptions ADD COLUMN period_end INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE subscriptions ADD COLUMN cancel_at INTEGER;
+UPDATE subscriptions SET period_start = created_at, period_end = created_at + 2592000000;
+)sql";
+// (Statements are cached by their SQL's address: every query below is a literal.)
+
 std::vector<customer_row> read_customers(statement& s) {
     std::vector<customer_row> out;
     while (s.step())
@@ -42,7 +52,8 @@ std::vector<customer_row> read_customers(statement& s) {
 }
 
 subscription_row read_subscription(const statement& s) {
-    return {s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.optional_text(5), s.integer(6)};
+    return {s.text(0),    s.text(1),    s.text(2),    s.text(3),   s.text(4), s.optional_text(5),
+            s.integer(6), s.integer(7), s.integer(8), s.optional_integer(9)};
 }
 
 entity_row read_entity(const statement& s) {
@@ -54,7 +65,7 @@ entity_row read_entity(const statement& s) {
 
 class sqlite_store final : public store {
 public:
-    static constexpr int schema_version = 1;
+    static constexpr int schema_version = 2;
 
     explicit sqlite_store(const std::string& path);
 
@@ -70,6 +81,7 @@ public:
     std::optional<subscription_row> subscription_by_token(const std::string& token) override;
     void insert_subscription(const subscription_row& s) override;
     void set_subscription_status(const std::string& id, const std::string& status) override;
+    void update_subscription(const subscription_row& s) override;
 
     std::optional<entity_row> find_entity(const std::string& customer_id, const std::string& feature,
                                                   const std::string& entity) override;
@@ -79,9 +91,10 @@ public:
     std::vector<entity_row> list_entities(const std::string& customer_id,
                                                   const std::optional<std::string>& feature) override;
 
-    /// Usage of `feature` since `period_start`: one entity's, or all of them when none is named.
+    /// Usage of `feature` in the period starting `period_start`, counted for `entity` ("" = usage
+    /// tracked without an entity, which is its own counter, as the hosted usage meter keys them).
     double usage(const std::string& customer_id, const std::string& feature,
-                         const std::optional<std::string>& entity, std::int64_t period_start) override;
+                         const std::string& entity, std::int64_t period_start) override;
     void add_usage(const std::string& customer_id, const std::string& feature, const std::string& entity,
                            std::int64_t period_start, double amount) override;
 
@@ -129,7 +142,8 @@ void sqlite_store::migrate() {
     if (version == schema_version) return;
     transaction t(db_);
     if (version < 1) db_.exec(schema_v1);
-    db_.exec("PRAGMA user_version=1");
+    if (version < 2) db_.exec(schema_v2);
+    db_.exec("PRAGMA user_version=2");
     t.commit();
 }
 
@@ -167,7 +181,7 @@ void sqlite_store::update_customer(const customer_row& c) {
 }
 
 std::vector<subscription_row> sqlite_store::subscriptions(const std::string& customer_id, const char* status) {
-    auto s = db_.prepare("SELECT id, org, customer_id, plan_slug, status, checkout_token, created_at "
+    auto s = db_.prepare("SELECT id, org, customer_id, plan_slug, status, checkout_token, created_at, period_start, period_end, cancel_at "
                          "FROM subscriptions WHERE customer_id = ?1 AND status = ?2 ORDER BY created_at, id");
     s.bind(1, customer_id).bind(2, std::string_view(status));
     std::vector<subscription_row> out;
@@ -176,7 +190,7 @@ std::vector<subscription_row> sqlite_store::subscriptions(const std::string& cus
 }
 
 std::optional<subscription_row> sqlite_store::subscription_by_token(const std::string& token) {
-    auto s = db_.prepare("SELECT id, org, customer_id, plan_slug, status, checkout_token, created_at "
+    auto s = db_.prepare("SELECT id, org, customer_id, plan_slug, status, checkout_token, created_at, period_start, period_end, cancel_at "
                          "FROM subscriptions WHERE checkout_token = ?1");
     s.bind(1, token);
     if (!s.step()) return std::nullopt;
@@ -184,15 +198,21 @@ std::optional<subscription_row> sqlite_store::subscription_by_token(const std::s
 }
 
 void sqlite_store::insert_subscription(const subscription_row& r) {
-    auto s = db_.prepare("INSERT INTO subscriptions (id, org, customer_id, plan_slug, status, checkout_token, created_at) "
-                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    auto s = db_.prepare("INSERT INTO subscriptions (id, org, customer_id, plan_slug, status, checkout_token, created_at, period_start, period_end, cancel_at) "
+                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
     s.bind(1, r.id).bind(2, r.org).bind(3, r.customer_id).bind(4, r.plan_slug).bind(5, r.status);
-    s.bind(6, r.checkout_token).bind(7, r.created_at).run();
+    s.bind(6, r.checkout_token).bind(7, r.created_at).bind(8, r.period_start).bind(9, r.period_end).bind(10, r.cancel_at).run();
 }
 
 void sqlite_store::set_subscription_status(const std::string& id, const std::string& status) {
     auto s = db_.prepare("UPDATE subscriptions SET status = ?2 WHERE id = ?1");
     s.bind(1, id).bind(2, status).run();
+}
+
+void sqlite_store::update_subscription(const subscription_row& r) {
+    auto s = db_.prepare("UPDATE subscriptions SET status = ?2, period_start = ?3, period_end = ?4, cancel_at = ?5, "
+                         "plan_slug = ?6 WHERE id = ?1");
+    s.bind(1, r.id).bind(2, r.status).bind(3, r.period_start).bind(4, r.period_end).bind(5, r.cancel_at).bind(6, r.plan_slug).run();
 }
 
 std::optional<entity_row> sqlite_store::find_entity(const std::string& customer_id, const std::string& feature,
@@ -236,10 +256,10 @@ std::vector<entity_row> sqlite_store::list_entities(const std::string& customer_
     return out;
 }
 
-double sqlite_store::usage(const std::string& customer_id, const std::string& feature, const std::optional<std::string>& entity,
+double sqlite_store::usage(const std::string& customer_id, const std::string& feature, const std::string& entity,
                     std::int64_t period_start) {
     auto s = db_.prepare("SELECT COALESCE(SUM(amount), 0) FROM usage WHERE customer_id = ?1 AND feature = ?2 "
-                         "AND (?3 IS NULL OR entity = ?3) AND period_start = ?4");
+                         "AND entity = ?3 AND period_start = ?4");
     s.bind(1, customer_id).bind(2, feature).bind(3, entity).bind(4, period_start);
     s.step();
     return s.real(0);
