@@ -52,7 +52,9 @@ asio::awaitable<response> handle(owo::client& owo, const http::request<http::str
         owo::check_params seat{.feature = "seats", .entity = user};
         auto has_seat = co_await org.check(seat);
         if (!has_seat.allowed) co_return reply(403, R"({"error":"no seat for this user","code":")" + has_seat.code + "\"}");
-        owo::track_params usage{.feature = "api-calls", .value = units, .entity = user};
+        // Usage is the organisation's: an entity on track must be an entity of the tracked feature
+        // itself (the hosted API answers 404 entity_not_found otherwise), and users are seats.
+        owo::track_params usage{.feature = "api-calls", .value = units};
         auto tracked = co_await org.track(usage);
         if (!tracked.allowed) co_return reply(402, R"({"error":"plan limit reached","code":")" + tracked.code + "\"}");
         co_return reply(200, R"({"ok":true,"usage":)" + std::to_string(static_cast<long long>(tracked.usage.value_or(0))) + "}");

@@ -56,14 +56,19 @@ std::string sha256_hex(std::string_view a, std::string_view b, std::string_view 
     return out;
 }
 
+/// /^application\/([a-z-]+\+)?json\b/i, the hosted routes' test for a JSON content type.
 bool is_json_content_type(std::string_view ct) {
-    auto semi = ct.find(';');
-    auto media = ct.substr(0, semi);
-    while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
-    if (media.size() != 16) return false;
-    for (std::size_t i = 0; i < media.size(); ++i)
-        if (std::tolower(static_cast<unsigned char>(media[i])) != "application/json"[i]) return false;
-    return true;
+    std::string lower;
+    for (char c : ct) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string_view m = lower;
+    if (!m.starts_with("application/")) return false;
+    m.remove_prefix(12);
+    if (auto plus = m.find('+'); plus != std::string_view::npos && plus > 0 &&
+                                 m.substr(0, plus).find_first_not_of("abcdefghijklmnopqrstuvwxyz-") == std::string_view::npos)
+        m.remove_prefix(plus + 1);
+    if (!m.starts_with("json")) return false;
+    // \b: what follows "json" must not be a word character.
+    return m.size() == 4 || !(std::isalnum(static_cast<unsigned char>(m[4])) || m[4] == '_');
 }
 
 /// The path split into decoded segments, e.g. {"v1", "customers", "<id>"}.
@@ -73,11 +78,11 @@ std::vector<std::string> segments_of(const urls::url_view& u) {
     return out;
 }
 
-/// The answer for a wrong method; a public page's carries no Allow, as it never has.
-reply method_not_allowed(const route_match& m) {
-    auto r = reply_for(domain_error{error_kind::method_not_allowed, "Method Not Allowed"});
-    if (m.on_path->needs != scope::public_page) r.allow = m.allow;
-    return r;
+/// The hosted API has no 405: a known path with another method is the 404 text. Only the
+/// [extension] checkout page answers 405 (with no Allow, as it never has).
+reply wrong_method(const route_match& m) {
+    if (m.on_path->needs != scope::public_page) return reply_for(domain_error{error_kind::no_such_page});
+    return reply_for(domain_error{error_kind::method_not_allowed, "Method Not Allowed"});
 }
 
 } // namespace
@@ -104,6 +109,7 @@ void api::set_public_url(std::string url) {
 }
 
 bool api::is_api_route(std::string_view target) {
+    if (target.starts_with("/api/v1/")) target.remove_prefix(4);
     return target.starts_with("/v1/") && !target.starts_with("/v1/checkout/");
 }
 
@@ -125,8 +131,13 @@ reply api::dispatch(const http_request& req) {
     auto segs = segments_of(*parsed);
     auto verb = req.method();
 
-    // Liveness: answered before anything else, and never waits for the store lock.
+    // Liveness: answered before anything else, and never waits for the store lock. The hosted
+    // health route is GET / (routes/health.ts); /health is the [extension].
     if (segs.size() == 1 && segs[0] == "health") return reply_for(json::object{{"status", "ok"}});
+    if ((segs.empty() || (segs.size() == 1 && segs[0].empty())) && verb == http::verb::get)
+        return reply_for(json::object{{"status", "healthy"}});
+    // index.ts mounts the API at /v1 and at /api/v1.
+    if (segs.size() >= 2 && segs[0] == "api" && segs[1] == "v1") segs.erase(segs.begin());
     if (segs.empty() || segs[0] != "v1") return reply_for(domain_error{error_kind::no_such_page});
 
     static const route_table& routes = api_routes();
@@ -140,13 +151,15 @@ reply api::dispatch(const http_request& req) {
         constexpr std::string_view bearer = "Bearer ";
         if (auth.size() <= bearer.size() || !auth.starts_with(bearer))
             return reply_for(domain_error{error_kind::unauthenticated, "Missing API Key"});
-        auto key = opts_.api_keys.find(std::string(auth.substr(bearer.size())));
+        // The key is header.split(" ")[1]: the text up to the next space.
+        auto rest = auth.substr(bearer.size());
+        auto key = opts_.api_keys.find(std::string(rest.substr(0, rest.find(' '))));
         if (key == opts_.api_keys.end()) return reply_for(domain_error{error_kind::unauthenticated, "Invalid API Key"});
         org = &key->second;
         key_name = &key->first;
     }
     if (!m.on_path) return reply_for(domain_error{error_kind::no_such_page});
-    if (!m.found) return method_not_allowed(m);
+    if (!m.found) return wrong_method(m);
     const route& rt = *m.found;
     // The key's scope, after authentication and routing, before the body is read.
     if (key_name) {
@@ -162,7 +175,7 @@ reply api::dispatch(const http_request& req) {
     // Body: the hosted service reads a non-JSON content type as {}; malformed JSON is a 400
     // with the validation shape ([local]; hosted answers 500).
     json::value body = json::object();
-    if (reads_body && is_json_content_type(req[http::field::content_type]) && !req.body().empty()) {
+    if (reads_body && (rt.body_always_json || is_json_content_type(req[http::field::content_type])) && !req.body().empty()) {
         boost::system::error_code ec;
         json::parse_options po;
         po.max_depth = max_json_depth;

@@ -24,6 +24,9 @@ struct route {
     route_handler handler;
     scope needs;   // what the API key must hold (checked after authentication)
     bool write;   // runs in a transaction, with Idempotency-Key honoured
+    /// The body is read as JSON whatever its Content-Type says (entitlements.ts and
+    /// checkout.ts ensureJsonContentType); otherwise only a JSON content type's body is read.
+    bool body_always_json = false;
 };
 
 struct route_match {

@@ -1,6 +1,5 @@
+// Zod 4's issues for the request bodies (see body_validator.hpp).
 #include "domain/body_validator.hpp"
-
-#include "validation.hpp"
 
 #include <cmath>
 
@@ -8,49 +7,14 @@ namespace owo::local {
 
 namespace json = boost::json;
 
-json::object issue(std::string_view code, json::array path, std::string_view message) {
-    return {{"code", code}, {"path", std::move(path)}, {"message", message}};
-}
-
-json::object bound_issue(json::array path, std::string_view origin, bool below, std::int64_t bound, std::string_view message) {
-    std::string text(message);
-    if (text.empty())
-        text = std::string(below ? "Too small" : "Too big") + ": expected " + std::string(origin) +
-               (origin == "string" ? " to have " : " to be ") + (below ? ">=" : "<=") + std::to_string(bound) +
-               (origin == "string" ? " characters" : "");
-    auto i = issue(below ? "too_small" : "too_big", std::move(path), text);
-    i["origin"] = origin;
-    i[below ? "minimum" : "maximum"] = bound;
-    i["inclusive"] = true;
-    return i;
-}
-
-json::object invalid_option_issue(json::array path, std::initializer_list<std::string_view> values) {
-    json::array listed;
-    std::string message = "Invalid option: expected one of ";
-    for (auto value : values) {
-        message += (listed.empty() ? "\"" : "|\"") + std::string(value) + "\"";
-        listed.push_back(json::value(value));
-    }
-    auto i = issue("invalid_value", std::move(path), message);
-    i["values"] = std::move(listed);
-    return i;
-}
-
-json::object expected_int_issue(json::array path, std::string_view received) {
-    auto i = issue("invalid_type", std::move(path), "Invalid input: expected int, received " + std::string(received));
-    i["expected"] = "int";
-    i["received"] = received;
-    return i;
-}
-
-domain_error validation_error(json::array issues) {
-    domain_error e{error_kind::validation};
-    e.issues = std::move(issues);
-    return e;
-}
-
 namespace {
+
+constexpr std::size_t max_identifier_bytes = 255;
+// zod 4's email pattern, as its issue reports it.
+constexpr const char* email_pattern =
+    R"(/^(?!\.)(?!.*\.\.)([A-Za-z0-9_'+\-\.]*)[A-Za-z0-9_+-]@([A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}$/)";
+constexpr const char* no_control_pattern = R"(/^[^\x00-\x1f\x7f]*$/)";
+
 const char* received(const json::value* v) {
     if (!v) return "undefined";
     switch (v->kind()) {
@@ -62,14 +26,116 @@ const char* received(const json::value* v) {
     default: return "number";
     }
 }
+
+bool alnum(unsigned char c) { return std::isalnum(c) != 0; }
+bool alpha(unsigned char c) { return std::isalpha(c) != 0; }
+
+std::string number_text(double d) {
+    if (std::floor(d) == d && std::fabs(d) < 1e18) return std::to_string(static_cast<std::int64_t>(d));
+    return std::to_string(d);
+}
+
+json::value number_value(double d) {
+    if (std::floor(d) == d && std::fabs(d) < 1e18) return static_cast<std::int64_t>(d);
+    return d;
+}
+
+bool is_url(std::string_view s) {
+    // What `new URL(s)` accepts, as far as a client's callback URL goes: a scheme, and for the
+    // web's schemes a host after "//".
+    auto colon = s.find(':');
+    if (colon == std::string_view::npos || colon == 0 || !alpha(static_cast<unsigned char>(s[0]))) return false;
+    for (unsigned char c : s.substr(0, colon))
+        if (!alnum(c) && c != '+' && c != '-' && c != '.') return false;
+    for (unsigned char c : s)
+        if (c <= 0x20 || c == 0x7f) return false;
+    std::string scheme;
+    for (char c : s.substr(0, colon)) scheme += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    auto rest = s.substr(colon + 1);
+    if (scheme == "http" || scheme == "https" || scheme == "ws" || scheme == "wss" || scheme == "ftp") {
+        while (!rest.empty() && (rest.front() == '/' || rest.front() == '\\')) rest.remove_prefix(1);
+        auto host_end = rest.find_first_of("/?#\\");
+        auto host = rest.substr(0, host_end);
+        if (auto at = host.rfind('@'); at != std::string_view::npos) host = host.substr(at + 1);
+        if (auto port = host.rfind(':'); port != std::string_view::npos && host.find(']') == std::string_view::npos)
+            host = host.substr(0, port);
+        return !host.empty();
+    }
+    return true;
+}
+
 } // namespace
+
+json::object issue(std::string_view code, json::array path, std::string_view message) {
+    return {{"code", code}, {"path", std::move(path)}, {"message", message}};
+}
+
+domain_error validation_error(json::array issues) {
+    domain_error e{error_kind::validation};
+    e.issues = std::move(issues);
+    return e;
+}
+
+json::object bound_issue(json::array path, std::string_view origin, bool below, double bound, std::string_view message) {
+    std::string o(origin);
+    std::string text(message);
+    if (text.empty())
+        text = std::string(below ? "Too small: expected " : "Too big: expected ") + o +
+               (o == "string" ? " to have " : " to be ") + (below ? ">=" : "<=") + number_text(bound) +
+               (o == "string" ? " characters" : "");
+    return {{"origin", o},          {"code", below ? "too_small" : "too_big"}, {below ? "minimum" : "maximum", number_value(bound)},
+            {"inclusive", true},    {"path", std::move(path)},                  {"message", text}};
+}
+
+json::object invalid_option_issue(json::array path, std::initializer_list<std::string_view> values) {
+    json::array listed;
+    std::string message = "Invalid option: expected one of ";
+    for (auto value : values) {
+        message += (listed.empty() ? "\"" : "|\"") + std::string(value) + "\"";
+        listed.push_back(json::value(value));
+    }
+    return {{"code", "invalid_value"}, {"values", std::move(listed)}, {"path", std::move(path)}, {"message", message}};
+}
+
+json::object expected_int_issue(json::array path, std::string_view received) {
+    return {{"expected", "int"},
+            {"code", "invalid_type"},
+            {"path", std::move(path)},
+            {"message", "Invalid input: expected int, received " + std::string(received)}};
+}
+
+bool is_zod_email(std::string_view s) {
+    // ^(?!\.)(?!.*\.\.)([A-Za-z0-9_'+\-\.]*)[A-Za-z0-9_+-]@([A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}$
+    if (s.empty() || s.front() == '.' || s.find("..") != std::string_view::npos) return false;
+    auto at = s.find('@');
+    if (at == std::string_view::npos || at == 0) return false;
+    auto local = s.substr(0, at), domain = s.substr(at + 1);
+    for (unsigned char c : local)
+        if (!alnum(c) && c != '_' && c != '\'' && c != '+' && c != '-' && c != '.') return false;
+    unsigned char last = static_cast<unsigned char>(local.back());
+    if (!alnum(last) && last != '_' && last != '+' && last != '-') return false;
+    // One or more "label." then a top-level domain of two or more letters.
+    auto dot = domain.rfind('.');
+    if (dot == std::string_view::npos || dot == 0) return false;
+    auto tld = domain.substr(dot + 1);
+    if (tld.size() < 2) return false;
+    for (unsigned char c : tld)
+        if (!alpha(c)) return false;
+    std::size_t start = 0;
+    while (start < dot) {
+        auto end = domain.find('.', start);
+        auto label = domain.substr(start, end - start);
+        if (label.empty() || !alnum(static_cast<unsigned char>(label.front()))) return false;
+        for (unsigned char c : label)
+            if (!alnum(c) && c != '-') return false;
+        start = end + 1;
+    }
+    return true;
+}
 
 body_validator::body_validator(const json::value& body, std::initializer_list<std::string_view> allowed) {
     if (!body.is_object()) {
-        auto i = issue("invalid_type", {}, std::string("Expected object, received ") + received(&body));
-        i["expected"] = "object";
-        i["received"] = received(&body);
-        issues_.push_back(std::move(i));
+        type_issue({}, "object", &body);
         return;
     }
     obj_ = &body.get_object();
@@ -80,29 +146,31 @@ body_validator::body_validator(const json::value& body, std::initializer_list<st
         for (auto a : allowed) known = known || kv.key() == a;
         if (!known) {
             unknown.push_back(json::value(kv.key()));
-            listed += (listed.empty() ? "'" : ", '") + std::string(kv.key()) + "'";
+            listed += (listed.empty() ? "\"" : ", \"") + std::string(kv.key()) + "\"";
         }
     }
     if (!unknown.empty()) {
-        auto i = issue("unrecognized_keys", {}, "Unrecognized key(s) in object: " + listed);
-        i["keys"] = std::move(unknown);
-        issues_.push_back(std::move(i));
+        std::string message = (unknown.size() == 1 ? "Unrecognized key: " : "Unrecognized keys: ") + listed;
+        unknown_ = json::object{{"code", "unrecognized_keys"}, {"keys", std::move(unknown)}, {"path", json::array()},
+                                {"message", message}};
     }
 }
 
 void body_validator::type_issue(std::string_view key, std::string_view expected, const json::value* got) {
-    std::string message = got ? "Expected " + std::string(expected) + ", received " + received(got) : "Required";
-    auto i = issue("invalid_type", {json::value(key)}, message);
-    i["expected"] = expected;
-    i["received"] = received(got);
-    issues_.push_back(std::move(i));
+    json::array path;
+    if (!key.empty()) path.push_back(json::value(key));
+    issues_.push_back(json::object{{"expected", expected},
+                                   {"code", "invalid_type"},
+                                   {"path", std::move(path)},
+                                   {"message", "Invalid input: expected " + std::string(expected) + ", received " + received(got)}});
 }
 
 const json::value* body_validator::field(std::string_view key, std::string_view expected) {
     if (!obj_) return nullptr;
     auto v = obj_->if_contains(key);
     bool fits = v && ((expected == "string" && v->is_string()) || (expected == "number" && v->is_number()) ||
-                      (expected == "boolean" && v->is_bool()) || (expected == "object" && v->is_object()));
+                      (expected == "boolean" && v->is_bool()) || (expected == "object" && v->is_object()) ||
+                      (expected == "record" && v->is_object()) || (expected == "array" && v->is_array()));
     if (v && !fits) {
         type_issue(key, expected, v);
         return nullptr;
@@ -110,47 +178,76 @@ const json::value* body_validator::field(std::string_view key, std::string_view 
     return v;
 }
 
-std::string body_validator::required_string(std::string_view key) {
+void body_validator::check_text(std::string_view key, std::string_view s, std::size_t min_length, text kind) {
+    if (s.size() < min_length) issues_.push_back(bound_issue({json::value(key)}, "string", true, static_cast<double>(min_length)));
+    if (kind != text::identifier) return;
+    if (s.size() > max_identifier_bytes) issues_.push_back(bound_issue({json::value(key)}, "string", false, max_identifier_bytes));
+    for (unsigned char c : s)
+        if (c < 0x20 || c == 0x7f) {
+            issues_.push_back(json::object{{"origin", "string"},
+                                           {"code", "invalid_format"},
+                                           {"format", "regex"},
+                                           {"pattern", no_control_pattern},
+                                           {"path", {json::value(key)}},
+                                           {"message", std::string("Invalid string: must match pattern ") + no_control_pattern}});
+            break;
+        }
+}
+
+std::string body_validator::required_string(std::string_view key, std::size_t min_length, text kind) {
+    if (obj_ && !obj_->if_contains(key)) type_issue(key, "string", nullptr);
+    if (auto s = optional_string(key, min_length, kind)) return *s;
+    return {};
+}
+
+std::optional<std::string> body_validator::optional_string(std::string_view key, std::size_t min_length, text kind) {
     auto v = field(key, "string");
-    if (!v) {
-        if (obj_ && !obj_->if_contains(key)) type_issue(key, "string", nullptr);
-        return {};
-    }
+    if (!v) return std::nullopt;
     std::string s(v->get_string());
-    if (s.empty()) {
-        auto i = issue("too_small", {json::value(key)}, "String must contain at least 1 character(s)");
-        i["minimum"] = 1;
-        i["type"] = "string";
-        i["inclusive"] = true;
-        issues_.push_back(std::move(i));
-    }
+    check_text(key, s, min_length, kind);
     return s;
 }
 
-std::optional<std::string> body_validator::optional_string(std::string_view key) {
-    if (auto v = field(key, "string")) return std::string(v->get_string());
-    return std::nullopt;
+std::optional<std::string> body_validator::optional_email(std::string_view key) {
+    auto before = issues_.size();
+    auto s = optional_string(key, 0, text::identifier);
+    if (s && issues_.size() == before && !is_zod_email(*s))
+        issues_.push_back(json::object{{"origin", "string"},
+                                       {"code", "invalid_format"},
+                                       {"format", "email"},
+                                       {"pattern", email_pattern},
+                                       {"path", {json::value(key)}},
+                                       {"message", "Invalid email address"}});
+    return s;
 }
 
 std::string body_validator::required_email(std::string_view key) {
-    bool present = obj_ && obj_->if_contains(key);
-    std::string s = required_string(key);
-    if (present && !s.empty() && !owo::detail::check_email(key, s).empty()) {
-        auto i = issue("invalid_string", {json::value(key)}, "Invalid email");
-        i["validation"] = "email";
-        issues_.push_back(std::move(i));
-    }
+    if (obj_ && !obj_->if_contains(key)) type_issue(key, "string", nullptr);
+    return optional_email(key).value_or("");
+}
+
+std::optional<std::string> body_validator::optional_url(std::string_view key) {
+    auto s = optional_string(key);
+    if (s && !is_url(*s))
+        issues_.push_back(json::object{{"code", "invalid_format"},
+                                       {"format", "url"},
+                                       {"path", {json::value(key)}},
+                                       {"message", "Invalid URL"}});
     return s;
 }
 
-std::optional<double> body_validator::optional_number(std::string_view key) {
+std::optional<double> body_validator::optional_number(std::string_view key, std::optional<double> minimum) {
     auto v = field(key, "number");
     if (!v) return std::nullopt;
     double d = v->to_number<double>();
     if (!std::isfinite(d)) {
-        issues_.push_back(issue("invalid_type", {json::value(key)}, "Expected a finite number"));
+        type_issue(key, "number", nullptr);
         return std::nullopt;
     }
+    auto before = issues_.size();
+    if (minimum && d < *minimum) issues_.push_back(bound_issue({json::value(key)}, "number", true, *minimum));
+    if (std::fabs(d) > max_abs_number) issues_.push_back(bound_issue({json::value(key)}, "number", false, d < 0 ? -max_abs_number : max_abs_number));
+    if (issues_.size() != before) return std::nullopt;
     return d;
 }
 
@@ -159,31 +256,35 @@ std::optional<bool> body_validator::optional_bool(std::string_view key) {
     return std::nullopt;
 }
 
-std::optional<json::object> body_validator::optional_object(std::string_view key) {
-    if (auto v = field(key, "object")) return v->get_object();
+std::optional<json::object> body_validator::optional_record(std::string_view key) {
+    if (auto v = field(key, "record")) return v->get_object();
     return std::nullopt;
 }
 
-std::optional<std::string> body_validator::optional_email(std::string_view key) {
-    if (!obj_ || !obj_->if_contains(key)) return std::nullopt;
-    return required_email(key);
-}
-
-void body_validator::identifier_rules(std::string_view key, const std::string& value) {
-    auto problem = owo::detail::check_identifier(key, value);
-    if (!problem.empty() && !value.empty()) issues_.push_back(issue("custom", {json::value(key)}, problem));
-}
-
-std::string body_validator::required_identifier(std::string_view key) {
-    auto s = required_string(key);   // reports absence, a wrong type and ""
-    identifier_rules(key, s);
-    return s;
+std::optional<std::vector<std::string>> body_validator::optional_string_array(std::string_view key) {
+    auto v = field(key, "array");
+    if (!v) return std::nullopt;
+    std::vector<std::string> out;
+    std::size_t i = 0;
+    for (const auto& e : v->get_array()) {
+        if (!e.is_string()) {
+            issues_.push_back(json::object{{"expected", "string"},
+                                           {"code", "invalid_type"},
+                                           {"path", json::array{json::value(key), json::value(i)}},
+                                           {"message", std::string("Invalid input: expected string, received ") + received(&e)}});
+        } else {
+            out.emplace_back(e.get_string());
+        }
+        ++i;
+    }
+    return out;
 }
 
 std::optional<std::string> body_validator::optional_identifier(std::string_view key) {
-    if (!obj_ || !obj_->if_contains(key)) return std::nullopt;
-    return required_identifier(key);
+    return optional_string(key, 1, text::identifier);
 }
+
+std::string body_validator::required_identifier(std::string_view key) { return required_string(key, 1, text::identifier); }
 
 std::optional<std::optional<std::string>> body_validator::optional_nullable_identifier(std::string_view key) {
     if (!obj_ || !obj_->if_contains(key)) return std::nullopt;
@@ -201,7 +302,7 @@ std::optional<std::int64_t> body_validator::optional_integer(std::string_view ke
         return std::nullopt;
     }
     if (n < minimum) {
-        issues_.push_back(bound_issue({json::value(key)}, "number", true, minimum));
+        issues_.push_back(bound_issue({json::value(key)}, "number", true, static_cast<double>(minimum)));
         return std::nullopt;
     }
     return n;
@@ -220,11 +321,35 @@ std::optional<std::string> body_validator::optional_enum(std::string_view key, s
 const json::value* body_validator::nested(std::string_view key) { return field(key, "object"); }
 
 void body_validator::merge(const body_validator& inner, std::string_view key) {
-    for (auto i : inner.issues_) {
+    for (auto i : inner.all_issues()) {
         auto& path = i.as_object()["path"].as_array();
         path.insert(path.begin(), json::value(key));
         issues_.push_back(std::move(i));
     }
+}
+
+json::array body_validator::all_issues() const {
+    json::array all = issues_;
+    if (unknown_) all.push_back(*unknown_);
+    return all;
+}
+
+domain_error body_validator::error() const { return validation_error(all_issues()); }
+
+domain_error body_validator::first_error() const {
+    // lib/validation.ts zodErrorToResponse: flatten() groups issues by their first path
+    // element; the first field wins, and only issues about the whole body say "input".
+    auto all = all_issues();
+    const json::object* chosen = nullptr;
+    for (const auto& i : all)
+        if (!i.at("path").as_array().empty()) {
+            chosen = &i.as_object();
+            break;
+        }
+    std::string field = chosen ? std::string(chosen->at("path").as_array().front().as_string()) : "input";
+    if (!chosen) chosen = &all.front().as_object();
+    domain_error e{error_kind::structured_validation, "Invalid " + field + ": " + std::string(chosen->at("message").as_string())};
+    return e;
 }
 
 } // namespace owo::local

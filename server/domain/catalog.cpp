@@ -1,5 +1,7 @@
 #include "domain/catalog.hpp"
 
+#include "domain/time.hpp"
+
 #include "ids.hpp"
 
 #include <boost/json/value.hpp>
@@ -69,18 +71,24 @@ catalog::catalog(json::object doc) : doc_(std::move(doc)) {
             p.price = integer_at(o, "price").value_or(0);
             p.currency = string_at(o, "currency").value_or("USD");
             p.interval = string_at(o, "interval").value_or("monthly");
-            p.billing_type = string_at(o, "billingType").value_or("licensed");
+            p.billing_type = string_at(o, "billingType").value_or("recurring");
             p.plan_group = string_at(o, "planGroup");
             p.auto_enable = bool_at(o, "autoEnable", false);
             p.is_addon = bool_at(o, "isAddon", false);
             p.active = bool_at(o, "active", true);
             p.trial_card_required = bool_at(o, "trialCardRequired", false);
             p.trial_days = integer_at(o, "trialDays").value_or(0);
+            // routes/api/sync.ts reconcilePlanFeatures: a feature the catalog does not define, or
+            // one listed with enabled:false, is not part of the plan.
             if (auto fs = array_at(o, "features"))
                 for (const auto& fv : *fs) {
                     const auto& fo = fv.get_object();
-                    p.features.push_back({string_at(fo, "slug").value_or(""), bool_at(fo, "enabled", true),
-                                          integer_at(fo, "limit"), integer_at(fo, "trialLimit"), string_at(fo, "reset")});
+                    std::string slug = string_at(fo, "slug").value_or("");
+                    const feature_def* f = feature(slug);
+                    if (!f || !bool_at(fo, "enabled", true)) continue;
+                    bool boolean = f->type == "boolean";
+                    p.features.push_back({slug, true, boolean ? std::nullopt : integer_at(fo, "limit"), integer_at(fo, "trialLimit"),
+                                          boolean ? "never" : normalize_reset_interval(string_at(fo, "reset").value_or("monthly"))});
                 }
             plans_.push_back(std::move(p));
         }
@@ -96,36 +104,45 @@ const plan_def* catalog::plan(const std::string& slug) const {
     return it == plans_.end() ? nullptr : &*it;
 }
 
-json::object catalog::public_plan(const plan_def& p) const {
+json::object catalog::public_plan(const plan_def& p, plan_view view) const {
+    // routes/api/plans.ts, the list and get handlers.
     json::array features;
     for (const auto& pf : p.features) {
         const feature_def* f = feature(pf.slug);
+        bool boolean = f->type == "boolean";
         json::object o{{"slug", pf.slug},
-                       {"name", f ? f->name : pf.slug},
-                       {"type", f ? f->type : "metered"},
+                       {"name", f->name},
+                       {"type", f->type},
+                       {"meterType", boolean ? "consumable" : f->meter_type},
                        {"enabled", pf.enabled},
                        {"limit", or_null(pf.limit)},
-                       {"resetInterval", or_null(pf.reset)},
-                       {"unit", f ? or_null(f->unit) : json::value(nullptr)}};
-        if (f && f->type == "metered") o["meterType"] = f->meter_type;
-        if (pf.trial_limit) o["trialLimit"] = *pf.trial_limit;
+                       {"trialLimit", or_null(pf.trial_limit)},
+                       {"resetInterval", boolean ? json::value(nullptr) : json::value(pf.reset)},
+                       {"unit", or_null(f->unit)}};
+        if (!boolean) o["usageModel"] = "included";
+        o["billingUnits"] = 1;
+        o["ratingModel"] = "package";
         features.push_back(std::move(o));
     }
-    return {{"id", p.id},
-            {"slug", p.slug},
-            {"name", p.name},
-            {"description", or_null(p.description)},
-            {"price", p.price},
-            {"currency", p.currency},
-            {"interval", p.interval},
-            {"type", p.paid() ? "paid" : "free"},
-            {"billingType", p.billing_type},
-            {"isAddon", p.is_addon},
-            {"planGroup", or_null(p.plan_group)},
-            {"trialDays", p.trial_days},
-            {"trialCardRequired", p.trial_card_required},
-            {"autoEnable", p.auto_enable},
-            {"features", std::move(features)}};
+    json::object plan{{"id", p.id},
+                      {"slug", p.slug},
+                      {"name", p.name},
+                      {"description", or_null(p.description)},
+                      {"price", p.price},
+                      {"currency", p.currency},
+                      {"interval", p.interval},
+                      {"type", p.paid() ? "paid" : "free"},
+                      {"billingType", p.billing_type},
+                      {"isAddon", p.is_addon},
+                      {"planGroup", or_null(p.plan_group)},
+                      {"trialDays", p.trial_days},
+                      {"trialCardRequired", p.trial_card_required}};
+    if (view == plan_view::list) {
+        plan["provider"] = nullptr;
+        plan["autoEnable"] = p.auto_enable;
+    }
+    plan["features"] = std::move(features);
+    return plan;
 }
 
 std::vector<catalog_issue> validate_catalog_payload(const json::value& payload) {
@@ -262,12 +279,7 @@ json::object merge_catalog(json::object& current, const json::object& payload) {
             }
         answer[section] = {{"created", std::move(created)}, {"updated", std::move(updated)}, {"unchanged", std::move(unchanged)}};
     }
-    // A plan that names a feature the catalog does not define is accepted, with a warning.
-    catalog merged(current);
-    for (const auto& p : merged.plans())
-        for (const auto& f : p.features)
-            if (!merged.feature(f.slug))
-                warnings.push_back(json::value("Plan '" + p.slug + "' references unknown feature '" + f.slug + "'"));
+    // A plan feature naming an undefined feature is skipped without a warning (catalog::catalog).
     answer["warnings"] = std::move(warnings);
     return answer;
 }

@@ -27,7 +27,7 @@ struct plan_feature_def {
     bool enabled = true;
     std::optional<std::int64_t> limit;   // none = unlimited
     std::optional<std::int64_t> trial_limit;
-    std::optional<std::string> reset;    // reset interval of a consumable limit
+    std::string reset;                   // normalised reset interval: "monthly" unless given; booleans "never"
 };
 
 struct plan_def {
@@ -55,8 +55,9 @@ public:
     const std::vector<plan_def>& plans() const { return plans_; }
     const boost::json::object& document() const { return doc_; }
 
-    /// The PublicPlan JSON of `p`.
-    boost::json::object public_plan(const plan_def& p) const;
+    /// The PublicPlan JSON of `p`; the list's items also carry `provider` and `autoEnable`.
+    enum class plan_view { list, single };
+    boost::json::object public_plan(const plan_def& p, plan_view view) const;
 
 private:
     boost::json::object doc_;

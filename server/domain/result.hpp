@@ -17,6 +17,7 @@ namespace owo::local {
 enum class error_kind {
     invalid,              // 400: the rules refuse the request
     validation,           // 400: the body does not fit the schema (Zod's shape, from `issues`)
+    structured_validation,   // 400: the same, as {"code":"ValidationError","message":...} (check, track, attach)
     unauthenticated,      // 401
     forbidden,            // 403: the API key lacks the route's scope
     not_found,            // 404: something the request names does not exist

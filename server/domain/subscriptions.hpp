@@ -1,28 +1,50 @@
-// Subscription rules: which active subscription grants a feature, and plan switches (a plan
-// group holds one active subscription at a time).
+// Subscription rules: which subscriptions grant features, what time has decided (trials and
+// scheduled downgrades that are due), the slot a new plan switches in, and activation.
 #pragma once
 
 #include "domain/tenant.hpp"
 
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace owo::local {
+
+inline constexpr std::int64_t day_ms = 86'400'000;
+
+/// A plan's billing period (lib/plan-switch.ts intervalToMs: monthly = 30 days, yearly = 365 ...).
+std::int64_t period_length_ms(const std::string& interval);
+
+/// A new subscription to `plan` starting now, its period from the plan's interval.
+subscription_row new_subscription(const tenant& t, const std::string& customer_id, const plan_def& plan, std::string status);
+
+/// Applies what time has decided for `customer_id`: subscriptions past their cancel_at end, and
+/// a downgrade scheduled for then begins; trials past their end expire (the hosted check/track
+/// filter does the same, routes/api/entitlements.ts).
+void settle_subscriptions(const tenant& t, const std::string& customer_id);
+
+/// The subscriptions that grant features: active, trialing, pending_cancel; oldest first.
+std::vector<subscription_row> granting_subscriptions(const tenant& t, const std::string& customer_id);
 
 struct grant {
     const plan_def* plan = nullptr;
     const plan_feature_def* feature = nullptr;
+    subscription_row sub;
 };
 
-/// The first active subscription whose plan enables `feature`.
-std::optional<grant> find_grant(const tenant& t, const std::string& customer_id, const std::string& feature);
-bool has_active_subscription(const tenant& t, const std::string& customer_id);
+/// The first granting subscription whose plan includes `feature` (null when none).
+std::optional<grant> find_grant(const tenant& t, const std::vector<subscription_row>& subs, const std::string& feature);
 
-/// The active subscription in `plan`'s group (or on the same plan when it has no group).
-std::optional<subscription_row> current_in_group(store& db, const catalog& cat, const std::string& customer_id,
-                                                 const plan_def& plan);
+/// lib/plan-switch.ts findSwitchableSubscription: the subscription `plan` would replace (none
+/// for add-ons; the same group's; else any non-add-on's).
+std::optional<subscription_row> switchable_subscription(store& db, const catalog& cat, const std::string& customer_id,
+                                                        const plan_def& plan);
 
-/// Activates `sub`, ending the other active subscriptions in its plan group.
-void activate_subscription(store& db, const catalog& cat, const subscription_row& sub);
+/// lib/plan-switch.ts detectSwitchType, prices normalised to monthly: new|upgrade|downgrade|lateral.
+const char* switch_type(const plan_def* current, const plan_def& next);
+
+/// Activates `sub` now (a completed checkout), cancelling the subscription it replaces.
+void activate_subscription(store& db, const catalog& cat, subscription_row sub, std::int64_t now_ms);
 
 } // namespace owo::local

@@ -40,35 +40,47 @@ std::string iso8601(std::int64_t epoch_ms) {
     return out;
 }
 
-usage_period period_for(const std::optional<std::string>& reset, std::int64_t now_ms) {
-    if (!reset) return {};
-    std::string r = *reset;
-    if (r.size() > 2 && r.ends_with("ly")) r = r == "daily" ? "day" : r.substr(0, r.size() - 2);
+std::string normalize_reset_interval(const std::string& r) {
+    if (r == "hour") return "hourly";
+    if (r == "day") return "daily";
+    if (r == "week") return "weekly";
+    if (r == "month") return "monthly";
+    if (r == "quarter") return "quarterly";
+    if (r == "year" || r == "annually") return "yearly";
+    return r;
+}
+
+usage_period period_for(const std::string& reset, std::int64_t now_ms, std::int64_t subscription_period_end) {
     sys_time<milliseconds> now{milliseconds(now_ms)};
     auto to_ms = [](auto tp) { return duration_cast<milliseconds>(tp.time_since_epoch()).count(); };
-    if (r == "hour" || r == "minute") {
-        auto unit = r == "hour" ? duration_cast<milliseconds>(hours(1)) : duration_cast<milliseconds>(minutes(1));
-        auto start = now_ms - now_ms % unit.count();
-        return {start, start + unit.count()};
-    }
+    // [start, next start) -> {start, next start - 1 ms}
+    auto span = [](std::int64_t start, std::int64_t next) { return usage_period{start, next - 1}; };
+    auto minutes_of = [&](std::int64_t n) {
+        std::int64_t unit = n * 60'000;
+        std::int64_t start = now_ms - now_ms % unit;
+        return span(start, start + unit);
+    };
+    if (reset == "5min") return minutes_of(5);
+    if (reset == "15min") return minutes_of(15);
+    if (reset == "30min") return minutes_of(30);
+    if (reset == "hour" || reset == "hourly") return minutes_of(60);
     auto today = floor<days>(now);
-    if (r == "day") return {to_ms(today), to_ms(today + days(1))};
-    if (r == "week") {   // ISO weeks start on Monday
-        auto monday = today - (weekday{today} - Monday);
-        return {to_ms(monday), to_ms(monday + days(7))};
+    if (reset == "day" || reset == "daily") return span(to_ms(today), to_ms(today + days(1)));
+    if (reset == "week" || reset == "weekly") {   // Sunday to Saturday
+        auto sunday = today - (weekday{today} - Sunday);
+        return span(to_ms(sunday), to_ms(sunday + days(7)));
     }
     year_month_day ymd{today};
-    if (r == "month") {
-        auto first = sys_days{ymd.year() / ymd.month() / 1};
-        return {to_ms(first), to_ms(sys_days{(ymd.year() / ymd.month() + months(1)) / 1})};
-    }
-    if (r == "quarter") {
-        unsigned q0 = (static_cast<unsigned>(ymd.month()) - 1) / 3 * 3 + 1;
-        auto first = year_month{ymd.year(), month{q0}};
-        return {to_ms(sys_days{first / 1}), to_ms(sys_days{(first + months(3)) / 1})};
-    }
-    if (r == "year") return {to_ms(sys_days{ymd.year() / January / 1}), to_ms(sys_days{(ymd.year() + years(1)) / January / 1})};
-    return {};   // "none", "never" or unknown: usage accumulates
+    auto months_from = [&](unsigned first_month, int count) {
+        auto first = year_month{ymd.year(), month{first_month}};
+        return span(to_ms(sys_days{first / 1}), to_ms(sys_days{(first + months(count)) / 1}));
+    };
+    unsigned m = static_cast<unsigned>(ymd.month());
+    if (reset == "month" || reset == "monthly") return months_from(m, 1);
+    if (reset == "quarter" || reset == "quarterly") return months_from((m - 1) / 3 * 3 + 1, 3);
+    if (reset == "semi_annual") return months_from(m <= 6 ? 1 : 7, 6);
+    if (reset == "year" || reset == "yearly" || reset == "annually") return months_from(1, 12);
+    return {0, subscription_period_end};   // "none", "never" or unknown: usage accumulates
 }
 
 } // namespace owo::local

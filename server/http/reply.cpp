@@ -1,6 +1,8 @@
 // Results and domain errors to replies, replies to responses (see reply.hpp).
 #include "http/reply.hpp"
 
+#include "http/json_text.hpp"
+
 #include <boost/beast/http/field.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -16,7 +18,8 @@ constexpr const char* json_type = "application/json";
 unsigned status_of(error_kind k) {
     switch (k) {
     case error_kind::invalid:
-    case error_kind::validation: return 400;
+    case error_kind::validation:
+    case error_kind::structured_validation: return 400;
     case error_kind::unauthenticated: return 401;
     case error_kind::forbidden: return 403;
     case error_kind::not_found:
@@ -35,20 +38,23 @@ reply reply_for(const domain_error& e) {
     // The hosted service's 404 for a path it does not serve is plain text.
     if (e.kind == error_kind::no_such_page) return {status, "text/plain; charset=UTF-8", "404 Not Found"};
     if (e.kind == error_kind::validation)
-        // Zod serialises its issue list into the message string; clients parse it back if they care.
+        // Zod serialises its issue list into the message string, as JSON.stringify(issues, null, 2).
         return {status, json_type,
-                json::serialize(json::object{{"success", false},
-                                             {"error", {{"name", "ZodError"}, {"message", json::serialize(e.issues)}}}})};
-    if (e.body) return {status, json_type, json::serialize(*e.body)};
+                js_stringify(json::object{{"success", false},
+                                          {"error", {{"name", "ZodError"}, {"message", js_stringify(e.issues, 2)}}}})};
+    if (e.kind == error_kind::structured_validation)   // lib/errors.ts ValidationError via errorToResponse
+        return {status, json_type,
+                js_stringify(json::object{{"success", false}, {"error", {{"code", "ValidationError"}, {"message", e.message}}}})};
+    if (e.body) return {status, json_type, js_stringify(*e.body)};
     json::object body{{"success", false}, {"error", e.message}};
     for (const auto& kv : e.extra) body[kv.key()] = kv.value();
-    return {status, json_type, json::serialize(body)};
+    return {status, json_type, js_stringify(body)};
 }
 
 reply reply_for(route_result r) {
     if (!r) return reply_for(r.error());
     if (auto* page = std::get_if<html_page>(&*r)) return {200, "text/html; charset=UTF-8", std::move(page->html)};
-    return {200, json_type, json::serialize(std::get<json::object>(*r))};
+    return {200, json_type, js_stringify(std::get<json::object>(*r))};
 }
 
 http_response make_response(reply r, const http_request& req) {

@@ -80,7 +80,7 @@ route_result patch_customer(request_context& ctx) {
     body_validator v(ctx.body, {"name", "email", "metadata", "metadataMode", "externalOrganizationId", "expectedVersion"});
     auto name = v.optional_string("name");
     auto email = v.optional_email("email");
-    auto metadata = v.optional_object("metadata");
+    auto metadata = v.optional_record("metadata");
     auto mode = v.optional_enum("metadataMode", {"merge", "replace"});
     auto organization = v.optional_nullable_identifier("externalOrganizationId");
     auto expected = v.optional_integer("expectedVersion", 1);

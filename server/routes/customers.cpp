@@ -34,18 +34,23 @@ json::object customer_fields(const customer_row& c) {
 }
 
 route_result post_customers(request_context& ctx) {
+    // routes/api/customers.ts customerSchema and the createCustomerRoute handler; externalOrganizationId [extension].
     body_validator v(ctx.body, {"id", "email", "name", "metadata", "externalOrganizationId"});
-    auto id = v.optional_string("id");
+    auto id = v.optional_string("id", 0, body_validator::text::identifier);
     auto email = v.required_email("email");
     auto name = v.optional_string("name");
-    auto metadata = v.optional_object("metadata");
+    auto metadata = v.optional_record("metadata");
     auto organization = v.optional_identifier("externalOrganizationId");
-    if (id && id->empty()) v.required_string("id");   // reports the empty id
     if (!v.ok()) return v.error();
+    if (id && id->empty()) id.reset();   // `id || email`: an empty id counts as absent
 
     auto r = resolve_customer(ctx, id ? *id : email);
     if (!r) return r.error();
-    if (!*r) return customer_json(create_customer(ctx, email, id, name, metadata, organization));
+    if (!*r) {
+        // An id with '@' is an email, never an external id (lib/customers.ts resolveOrCreateCustomer).
+        if (id && id->find('@') != std::string::npos) id.reset();
+        return customer_json(create_customer(ctx, email, id, name, metadata, auto_plans::assign, organization));
+    }
 
     // Found: shallow-merge metadata (keys are never deleted), replace the name if given;
     // the email of an existing customer never changes.

@@ -17,32 +17,42 @@ namespace {
 
 json::value limit_json(const std::optional<std::int64_t>& limit) { return limit ? json::value(*limit) : json::value(nullptr); }
 
-/// The limit on `feature` for `customer_id`: the active plan's limit, none when unlimited.
+/// The limit on `feature` for `customer_id`: that of the first granting subscription whose plan
+/// has the feature; none when unlimited. ([local]: hosted takes the first active subscription
+/// even when its plan lacks the feature; docs/protocol.md §6.)
 std::optional<std::int64_t> entity_limit(const tenant& t, const std::string& customer_id, const std::string& feature) {
-    auto g = find_grant(t, customer_id, feature);
+    settle_subscriptions(t, customer_id);
+    auto g = find_grant(t, granting_subscriptions(t, customer_id), feature);
     return g ? g->feature->limit : std::nullopt;
+}
+
+/// customers.ts addEntitySchema / removeEntitySchema: customer, feature, entity (plain strings).
+struct entity_key {
+    std::string customer, feature, entity;
+};
+entity_key read_entity_key(body_validator& v) {
+    entity_key k;
+    k.customer = v.required_string("customer");
+    k.feature = v.required_string("feature");
+    k.entity = v.required_string("entity");
+    return k;
 }
 
 } // namespace
 
 route_result post_entities(request_context& ctx) {
     body_validator v(ctx.body, {"customer", "feature", "entity", "name", "email", "metadata"});
-    auto customer = v.required_string("customer");
-    auto feature = v.required_string("feature");
-    auto entity = v.required_string("entity");
+    auto [customer, feature, entity] = read_entity_key(v);
     auto name = v.optional_string("name");
-    auto email = v.optional_string("email");
-    auto metadata = v.optional_object("metadata");
+    auto email = v.optional_email("email");
+    auto metadata = v.optional_record("metadata");
     if (!v.ok()) return v.error();
 
-    auto who = resolve_or_create(ctx, customer, std::nullopt, true);   // an unknown email creates the customer
+    // An unknown identifier with '@' creates the customer, without auto plans; any feature type.
+    auto who = resolve_or_create(ctx, customer, std::nullopt, auto_plans::skip);
     if (!who) return who.error();
     const auto& c = *who;
-    const feature_def* f = ctx.cat.feature(feature);
-    if (!f) return domain_error{error_kind::not_found, "Feature not found"};
-    if (!f->entity_feature())
-        return domain_error{error_kind::invalid,
-                            "Feature '" + feature + "' is not a non-consumable metered feature and has no entities"};
+    if (!ctx.cat.feature(feature)) return domain_error{error_kind::not_found, "Feature not found"};
 
     auto limit = entity_limit(ctx, c.id, feature);
     auto count = ctx.db.count_entities(c.id, feature);
@@ -70,18 +80,16 @@ route_result post_entities(request_context& ctx) {
     }
     answer["count"] = count;
     answer["limit"] = limit_json(limit);
-    answer["remaining"] = limit ? json::value(std::max<std::int64_t>(0, *limit - count)) : json::value(nullptr);
+    answer["remaining"] = limit ? json::value(*limit - count) : json::value(nullptr);   // not clamped, as hosted
     return answer;
 }
 
 route_result post_entities_remove(request_context& ctx) {
     body_validator v(ctx.body, {"customer", "feature", "entity"});
-    auto customer = v.required_string("customer");
-    auto feature = v.required_string("feature");
-    auto entity = v.required_string("entity");
+    auto [customer, feature, entity] = read_entity_key(v);
     if (!v.ok()) return v.error();
 
-    auto who = resolve_or_create(ctx, customer, std::nullopt, false);
+    auto who = resolve_existing(ctx, customer);
     if (!who) return who.error();
     const auto& c = *who;
     if (!ctx.cat.feature(feature)) return domain_error{error_kind::not_found, "Feature not found"};
@@ -99,7 +107,7 @@ route_result get_entities(request_context& ctx) {
         if (p.key == "feature" && p.has_value && !p.value.empty()) feature = p.value;
     }
     if (!customer || customer->empty()) return domain_error{error_kind::invalid, "Customer parameter required"};
-    auto who = resolve_or_create(ctx, *customer, std::nullopt, false);
+    auto who = resolve_existing(ctx, *customer);
     if (!who) return who.error();
     if (feature && !ctx.cat.feature(*feature)) return domain_error{error_kind::not_found, "Feature not found"};
 

@@ -1,11 +1,12 @@
-// POST /v1/check and POST /v1/track: may this customer use this feature now, and (track, or
-// check with sendEvent) record the use. Boolean features need a grant; seats count entities;
-// consumables count usage within the limit's reset period.
+// POST /v1/check and POST /v1/track, as routes/api/entitlements.ts answers them (the checkRoute
+// and trackRoute handlers): customer -> feature -> entity -> subscriptions -> plan feature ->
+// boolean or metered answer. Usage is counted per reset period, per entity when one is named.
 #include "routes/routes.hpp"
 
 #include "domain/customers.hpp"
 #include "domain/subscriptions.hpp"
 #include "domain/time.hpp"
+#include "http/json_text.hpp"
 
 #include <cmath>
 
@@ -15,132 +16,174 @@ namespace json = boost::json;
 
 namespace {
 
+enum class route_kind { check, track };
+
 struct access_request {
     std::string customer, feature;
     double value = 1;
     std::optional<std::string> entity;
-    bool record = false;   // track, or check with sendEvent
+    std::optional<json::object> customer_data;
+    bool send_event = false;
 };
-
-json::object access_body(bool allowed, const char* code) {
-    return {{"success", true},  {"allowed", allowed},     {"code", code},      {"usage", nullptr},
-            {"limit", nullptr}, {"balance", nullptr},     {"resetsAt", nullptr}, {"resetInterval", nullptr},
-            {"credits", nullptr}, {"details", json::object{}}};
-}
 
 json::value number(double d) {
     if (std::floor(d) == d && std::fabs(d) < 9e15) return static_cast<std::int64_t>(d);
     return d;
 }
 
-route_result evaluate(request_context& ctx, const access_request& r, const std::optional<json::object>& customer_data,
-               bool is_track) {
-    auto who = resolve_or_create(ctx, r.customer, customer_data, false);
+json::value limit_value(const std::optional<std::int64_t>& limit) {
+    return limit ? json::value(*limit) : json::value(nullptr);
+}
+
+/// The entitlement body (docs/protocol.md §2.5); track's carries `success` first.
+json::object entitlement(route_kind k, bool allowed, const char* code, std::string message) {
+    json::object b;
+    if (k == route_kind::track) b["success"] = allowed;
+    b["allowed"] = allowed;
+    b["code"] = code;
+    for (const char* key : {"usage", "limit", "balance", "resetsAt", "resetInterval", "credits"}) b[key] = nullptr;
+    b["details"] = json::object{{"message", std::move(message)}};
+    return b;
+}
+
+/// A refusal before any plan is found: check answers 200; track answers `track_status`.
+route_result refusal(route_kind k, unsigned track_status, const char* code, std::string message) {
+    auto body = entitlement(k, false, code, std::move(message));
+    if (k == route_kind::check || track_status == 200) return body;
+    domain_error e{track_status == 404   ? error_kind::not_found
+                   : track_status == 409 ? error_kind::conflict
+                                         : error_kind::invalid};
+    e.body = std::move(body);
+    return e;
+}
+
+route_result evaluate(request_context& ctx, route_kind k, const access_request& r) {
+    bool track = k == route_kind::track;
+    auto who = resolve_or_create(ctx, r.customer, r.customer_data, auto_plans::assign);
     if (!who) {
-        if (who.error().kind != error_kind::not_found) return who.error();
-        // check reports an unknown customer as a denial; track answers it with 404.
-        auto body = access_body(false, "customer_not_found");
-        body["details"] = {{"message", "Customer not found"}};
-        if (!is_track) return body;
-        body["success"] = false;
-        body["error"] = "Customer not found";
-        domain_error e{error_kind::not_found, "Customer not found"};
-        e.body = std::move(body);
-        return e;
+        if (who.error().kind == error_kind::conflict) return refusal(k, 409, "customer_ambiguous", who.error().message);
+        return refusal(k, 404, "customer_not_found", "Customer '" + r.customer + "' not found in this organization.");
     }
     const auto& c = *who;
     const feature_def* f = ctx.cat.feature(r.feature);
-    if (!f) {
-        auto body = access_body(false, "feature_not_found");
-        body["details"] = {{"message", "Feature '" + r.feature + "' not found"}};
-        return body;
+    if (!f) return refusal(k, 404, "feature_not_found", "Feature '" + r.feature + "' not found.");
+    if (r.entity && !r.entity->empty()) {
+        // check accepts an entity on its way out (pending_removal); track only an active one.
+        auto e = ctx.db.find_entity(c.id, f->slug, *r.entity);
+        if (!e || (track && e->status != "active"))
+            return refusal(k, 404, "entity_not_found",
+                           "Entity '" + *r.entity + "' not found for feature '" + r.feature +
+                               "'. Use addEntity() to create it first.");
     }
-    if (!has_active_subscription(ctx, c.id)) {
-        auto body = access_body(false, "no_active_subscription");
-        body["details"] = {{"message", "Customer has no active subscription"}};
-        return body;
-    }
-    auto g = find_grant(ctx, c.id, r.feature);
-    if (!g) {
-        auto body = access_body(false, "feature_not_in_plan");
-        body["details"] = {{"message", "Feature '" + r.feature + "' is not in the customer's plan"}};
-        return body;
-    }
-    json::object details{{"planName", g->plan->name}};
-    if (f->type != "metered") {
-        auto body = access_body(true, "access_granted");
-        body["details"] = std::move(details);
-        return body;
-    }
-    const auto& limit = g->feature->limit;
+    settle_subscriptions(ctx, c.id);
+    auto subs = granting_subscriptions(ctx, c.id);
+    if (subs.empty())
+        return refusal(k, 400, "no_active_subscription", "No active or trialing subscription found for this customer.");
+    auto g = find_grant(ctx, subs, f->slug);
+    if (!g)
+        return refusal(k, 400, "feature_not_in_plan",
+                       "Feature '" + f->slug + "' is not included in the customer's current plan.");
 
-    if (f->entity_feature()) {
-        // [local] the truth about seats: usage = entities counted (pending_removal included).
-        auto usage = ctx.db.count_entities(c.id, r.feature);
-        bool allowed;
-        const char* code = "access_granted";
-        if (r.entity) {
-            allowed = ctx.db.find_entity(c.id, r.feature, *r.entity).has_value();
-            if (!allowed) code = "entity_not_found";
-        } else {
-            allowed = !limit || static_cast<double>(usage) + r.value <= static_cast<double>(*limit);
-            if (!allowed) code = "limit_exceeded";
+    bool trial = g->sub.status == "trialing";
+    std::string trial_ends = iso8601(g->sub.period_end);
+    const std::string& plan_name = g->plan->name;
+    auto details = [&](std::string message) {
+        json::object d{{"message", std::move(message)}, {"planName", plan_name}};
+        if (trial) {
+            d["trial"] = true;
+            d["trialEndsAt"] = trial_ends;
         }
-        auto body = access_body(allowed, code);
-        body["usage"] = usage;
-        body["limit"] = limit ? json::value(*limit) : json::value(nullptr);
-        body["balance"] = limit ? json::value(*limit - usage) : json::value(nullptr);
-        body["details"] = std::move(details);
+        d["pricing"] = json::object{{"usageModel", "included"}, {"ratingModel", "package"}, {"billingUnits", 1}};
+        return d;
+    };
+
+    if (f->type == "boolean" && !track) {
+        auto body = entitlement(k, true, "access_granted", "");
+        body["details"] = details(trial ? "Feature '" + f->slug + "' enabled on " + plan_name + " via free trial (ends " +
+                                              trial_ends + ")."
+                                        : "Feature '" + f->slug + "' enabled on " + plan_name + ".");
         return body;
     }
 
-    // Consumable: usage within the current reset period, per entity when one is named.
-    auto period = period_for(g->feature->reset, ctx.now_ms);
-    double usage = ctx.db.usage(c.id, r.feature, r.entity, period.start);
-    bool allowed = !limit || usage + r.value <= static_cast<double>(*limit);
-    if (allowed && r.record && r.value != 0) {
-        ctx.db.add_usage(c.id, r.feature, r.entity.value_or(""), period.start, r.value);
-        usage += r.value;
+    // Metered (and track on any feature: the usage meter counts whatever is tracked).
+    const auto& pf = *g->feature;
+    auto limit = trial && pf.trial_limit ? pf.trial_limit : pf.limit;
+    if (f->type == "boolean") limit = std::nullopt;
+    auto period = period_for(pf.reset, ctx.now_ms, g->sub.period_end);
+    std::string resets_at = iso8601(period.resets_at);
+    std::string entity_key = r.entity.value_or("");
+
+    double usage;
+    bool allowed;
+    if (!track && f->entity_feature()) {
+        // [local] check on a seat feature reports the seats in use (docs/protocol.md §6); a
+        // named seat that exists is allowed.
+        usage = static_cast<double>(ctx.db.count_entities(c.id, f->slug));
+        allowed = (r.entity && !r.entity->empty()) || !limit || usage + r.value <= static_cast<double>(*limit);
+    } else {
+        usage = ctx.db.usage(c.id, f->slug, entity_key, period.start);
+        allowed = !limit || usage + r.value <= static_cast<double>(*limit);
     }
-    auto body = access_body(allowed, allowed ? "access_granted" : "limit_exceeded");
+    bool record = allowed && (track || (r.send_event && !f->entity_feature())) && r.value != 0;
+    if (record) ctx.db.add_usage(c.id, f->slug, entity_key, period.start, r.value);
+    if (track && allowed) usage += r.value;   // check reports the usage before its event
+    std::optional<double> balance;
+    if (limit) balance = static_cast<double>(*limit) - usage;
+
+    std::string u = js_number_text(usage), l = limit ? std::to_string(*limit) : "null";
+    std::string b = balance ? js_number_text(*balance) : "Infinity";
+    std::string message;
+    const char* code;
+    if (track) {
+        code = allowed ? "tracked" : "limit_exceeded";
+        message = allowed ? "Usage tracked successfully (" + b + " remaining)."
+                          : "Usage tracking denied — limit reached (" + b + " remaining). Resets at " + resets_at + ".";
+    } else {
+        code = allowed ? "access_granted" : "limit_exceeded";
+        message = !allowed ? "Usage limit reached (" + u + "/" + l + "). Resets at " + resets_at + "."
+                  : limit  ? "Access granted — used " + u + " of " + l + "."
+                           : "Unlimited access to '" + f->slug + "' on " + plan_name + ".";
+    }
+    auto body = entitlement(k, allowed, code, "");
     body["usage"] = number(usage);
-    body["limit"] = limit ? json::value(*limit) : json::value(nullptr);
-    body["balance"] = limit ? number(static_cast<double>(*limit) - usage) : json::value(nullptr);
-    if (period.resets_at) body["resetsAt"] = iso8601(*period.resets_at);
-    body["resetInterval"] = g->feature->reset ? json::value(*g->feature->reset) : json::value(nullptr);
-    body["details"] = std::move(details);
+    body["limit"] = limit_value(limit);
+    body["balance"] = balance ? number(*balance) : json::value(nullptr);
+    body["resetsAt"] = resets_at;
+    body["resetInterval"] = pf.reset;
+    body["details"] = details(std::move(message));
     return body;
 }
 
-access_request read_access(body_validator& v, std::optional<json::object>& customer_data) {
+/// The fields check and track share, in their schemas' order up to `value`/`customerData`.
+access_request read_common(body_validator& v) {
     access_request r;
     r.customer = v.required_string("customer");
     r.feature = v.required_string("feature");
-    r.value = v.optional_number("value").value_or(1);
-    r.entity = v.optional_string("entity");
-    customer_data = read_customer_data(v);
+    r.value = v.optional_number("value", 0).value_or(1);
+    r.customer_data = read_customer_data(v);
     return r;
 }
 
 } // namespace
 
 route_result post_check(request_context& ctx) {
+    // checkSchema: customer, feature, value (>= 0, default 1), customerData, sendEvent, entity
     body_validator v(ctx.body, {"customer", "feature", "value", "customerData", "sendEvent", "entity", "amount"});
-    std::optional<json::object> customer_data;
-    auto r = read_access(v, customer_data);
-    r.record = v.optional_bool("sendEvent").value_or(false);
-    if (!v.ok()) return v.error();
-    return evaluate(ctx, r, customer_data, false);
+    auto r = read_common(v);
+    r.send_event = v.optional_bool("sendEvent").value_or(false);
+    r.entity = v.optional_string("entity", 0, body_validator::text::identifier);
+    if (!v.ok()) return v.first_error();
+    return evaluate(ctx, route_kind::check, r);
 }
 
 route_result post_track(request_context& ctx) {
+    // trackSchema: customer, feature, value (>= 0, default 1), customerData, entity, metadata
     body_validator v(ctx.body, {"customer", "feature", "value", "customerData", "entity", "metadata", "amount"});
-    std::optional<json::object> customer_data;
-    auto r = read_access(v, customer_data);
-    v.optional_object("metadata");
-    r.record = true;
-    if (!v.ok()) return v.error();
-    return evaluate(ctx, r, customer_data, true);
+    auto r = read_common(v);
+    r.entity = v.optional_string("entity", 0, body_validator::text::identifier);
+    v.optional_record("metadata");
+    if (!v.ok()) return v.first_error();
+    return evaluate(ctx, route_kind::track, r);
 }
 
 } // namespace owo::local

@@ -1,6 +1,8 @@
 // GET /v1/plans (filtered by group, interval, currency; inactive on request), GET /v1/plans/{slug}.
 #include "routes/routes.hpp"
 
+#include "domain/customers.hpp"
+
 namespace owo::local {
 
 namespace json = boost::json;
@@ -14,13 +16,16 @@ route_result get_plans(request_context& ctx) {
         if (p.key == "currency") currency = p.value;
         if (p.key == "includeInactive") include_inactive = p.value == "true";
     }
+    // Newest first (orderBy createdAt desc): the catalog keeps creation order.
     json::array plans;
-    for (const auto& p : ctx.cat.plans()) {
+    const auto& all = ctx.cat.plans();
+    for (auto it = all.rbegin(); it != all.rend(); ++it) {
+        const auto& p = *it;
         if (!p.active && !include_inactive) continue;
         if (group && p.plan_group != group) continue;
         if (interval && p.interval != *interval) continue;
-        if (currency && p.currency != *currency) continue;
-        plans.push_back(ctx.cat.public_plan(p));
+        if (currency && ascii_lower(p.currency) != ascii_lower(*currency)) continue;
+        plans.push_back(ctx.cat.public_plan(p, catalog::plan_view::list));
     }
     return json::object{{"success", true}, {"plans", std::move(plans)}};
 }
@@ -28,8 +33,8 @@ route_result get_plans(request_context& ctx) {
 route_result get_plan(request_context& ctx) {
     const auto& slug = ctx.param("slug");
     const plan_def* p = ctx.cat.plan(slug);
-    if (!p) return domain_error{error_kind::not_found, "Plan '" + slug + "' not found"};
-    return json::object{{"success", true}, {"plan", ctx.cat.public_plan(*p)}};
+    if (!p) return domain_error{error_kind::not_found, "Plan not found"};   // plans.ts getPlanRoute handler
+    return json::object{{"success", true}, {"plan", ctx.cat.public_plan(*p, catalog::plan_view::single)}};
 }
 
 } // namespace owo::local

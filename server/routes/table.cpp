@@ -7,9 +7,9 @@ namespace owo::local {
 
 const route_table& api_routes() {
     using enum boost::beast::http::verb;
-    constexpr bool writes = true, reads = false;
+    constexpr bool writes = true, reads = false, any_content_type = true;
     static const route_table table({
-        // method,  pattern,                   handler,                   scope,                  write
+        // method,  pattern,                   handler,                   scope,                  write, body_always_json
         {post,    "/v1/customers",            post_customers,            scope::customers_write, writes},
         {get,     "/v1/customers",            list_customers,            scope::customers_read,  reads},
         {get,     "/v1/customers/lookup",     lookup_customer,           scope::customers_read,  reads},
@@ -23,10 +23,10 @@ const route_table& api_routes() {
         {post, "/v1/entities/remove",      post_entities_remove, scope::entities_write,  writes},
         {get,  "/v1/plans",                get_plans,            scope::billing_read,    reads},
         {get,  "/v1/plans/{slug}",         get_plan,             scope::billing_read,    reads},
-        {post, "/v1/attach",               post_attach,          scope::billing_write,   writes},
+        {post, "/v1/attach",               post_attach,          scope::billing_write,   writes, any_content_type},
         {get,  "/v1/checkout/{token}",     get_checkout,         scope::public_page,     writes},
-        {post, "/v1/check",                post_check,           scope::billing_write,   writes},
-        {post, "/v1/track",                post_track,           scope::billing_write,   writes},
+        {post, "/v1/check",                post_check,           scope::billing_write,   writes, any_content_type},
+        {post, "/v1/track",                post_track,           scope::billing_write,   writes, any_content_type},
         {post, "/v1/sync",                 post_sync,            scope::billing_write,   writes},
     });
     return table;

@@ -35,14 +35,20 @@ CREATE TABLE catalogs (org TEXT PRIMARY KEY, payload TEXT NOT NULL);
 
 namespace {
 
-// Version 2: the customer lifecycle. Existing customers start at version 1, live, unpurged;
-// listing pages by keyset over (org, created_at, id).
+// Version 2. The customer lifecycle: existing customers start at version 1, live, unpurged, and
+// lists page by keyset over (org, created_at, id). Subscriptions get a billing period (usage that
+// never resets ends with it) and may be scheduled to end (downgrades); rows from version 1 get a
+// 30-day period from their creation.
 constexpr const char* schema_v2 = R"sql(
 ALTER TABLE customers ADD COLUMN external_organization_id TEXT;
 ALTER TABLE customers ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE customers ADD COLUMN deleted_at INTEGER;
 ALTER TABLE customers ADD COLUMN purged INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX customers_by_creation ON customers(org, created_at, id);
+ALTER TABLE subscriptions ADD COLUMN period_start INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE subscriptions ADD COLUMN period_end INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE subscriptions ADD COLUMN cancel_at INTEGER;
+UPDATE subscriptions SET period_start = created_at, period_end = created_at + 2592000000;
 )sql";
 
 // One literal per statement (the statement cache is keyed by the literal's address).
@@ -63,7 +69,8 @@ std::vector<customer_row> read_customers(statement& s) {
 }
 
 subscription_row read_subscription(const statement& s) {
-    return {s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.optional_text(5), s.integer(6)};
+    return {s.text(0),    s.text(1),    s.text(2),    s.text(3),   s.text(4), s.optional_text(5),
+            s.integer(6), s.integer(7), s.integer(8), s.optional_integer(9)};
 }
 
 entity_row read_entity(const statement& s) {
@@ -104,6 +111,7 @@ public:
     std::optional<subscription_row> subscription_by_token(const std::string& token) override;
     void insert_subscription(const subscription_row& s) override;
     void set_subscription_status(const std::string& id, const std::string& status) override;
+    void update_subscription(const subscription_row& s) override;
 
     std::optional<entity_row> find_entity(const std::string& customer_id, const std::string& feature,
                                                   const std::string& entity) override;
@@ -114,9 +122,10 @@ public:
                                                   const std::optional<std::string>& feature) override;
     void delete_entities(const std::string& customer_id) override;
 
-    /// Usage of `feature` since `period_start`: one entity's, or all of them when none is named.
+    /// Usage of `feature` in the period starting `period_start`, counted for `entity` ("" = usage
+    /// tracked without an entity, which is its own counter, as the hosted usage meter keys them).
     double usage(const std::string& customer_id, const std::string& feature,
-                         const std::optional<std::string>& entity, std::int64_t period_start) override;
+                         const std::string& entity, std::int64_t period_start) override;
     void add_usage(const std::string& customer_id, const std::string& feature, const std::string& entity,
                            std::int64_t period_start, double amount) override;
 
@@ -238,7 +247,7 @@ std::vector<customer_row> sqlite_store::list_customers(const customer_page_query
 }
 
 std::vector<subscription_row> sqlite_store::subscriptions(const std::string& customer_id, const char* status) {
-    auto s = db_.prepare("SELECT id, org, customer_id, plan_slug, status, checkout_token, created_at "
+    auto s = db_.prepare("SELECT id, org, customer_id, plan_slug, status, checkout_token, created_at, period_start, period_end, cancel_at "
                          "FROM subscriptions WHERE customer_id = ?1 AND status = ?2 ORDER BY created_at, id");
     s.bind(1, customer_id).bind(2, std::string_view(status));
     std::vector<subscription_row> out;
@@ -247,7 +256,7 @@ std::vector<subscription_row> sqlite_store::subscriptions(const std::string& cus
 }
 
 std::optional<subscription_row> sqlite_store::subscription_by_token(const std::string& token) {
-    auto s = db_.prepare("SELECT id, org, customer_id, plan_slug, status, checkout_token, created_at "
+    auto s = db_.prepare("SELECT id, org, customer_id, plan_slug, status, checkout_token, created_at, period_start, period_end, cancel_at "
                          "FROM subscriptions WHERE checkout_token = ?1");
     s.bind(1, token);
     if (!s.step()) return std::nullopt;
@@ -255,15 +264,21 @@ std::optional<subscription_row> sqlite_store::subscription_by_token(const std::s
 }
 
 void sqlite_store::insert_subscription(const subscription_row& r) {
-    auto s = db_.prepare("INSERT INTO subscriptions (id, org, customer_id, plan_slug, status, checkout_token, created_at) "
-                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    auto s = db_.prepare("INSERT INTO subscriptions (id, org, customer_id, plan_slug, status, checkout_token, created_at, period_start, period_end, cancel_at) "
+                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
     s.bind(1, r.id).bind(2, r.org).bind(3, r.customer_id).bind(4, r.plan_slug).bind(5, r.status);
-    s.bind(6, r.checkout_token).bind(7, r.created_at).run();
+    s.bind(6, r.checkout_token).bind(7, r.created_at).bind(8, r.period_start).bind(9, r.period_end).bind(10, r.cancel_at).run();
 }
 
 void sqlite_store::set_subscription_status(const std::string& id, const std::string& status) {
     auto s = db_.prepare("UPDATE subscriptions SET status = ?2 WHERE id = ?1");
     s.bind(1, id).bind(2, status).run();
+}
+
+void sqlite_store::update_subscription(const subscription_row& r) {
+    auto s = db_.prepare("UPDATE subscriptions SET status = ?2, period_start = ?3, period_end = ?4, cancel_at = ?5, "
+                         "plan_slug = ?6 WHERE id = ?1");
+    s.bind(1, r.id).bind(2, r.status).bind(3, r.period_start).bind(4, r.period_end).bind(5, r.cancel_at).bind(6, r.plan_slug).run();
 }
 
 std::optional<entity_row> sqlite_store::find_entity(const std::string& customer_id, const std::string& feature,
@@ -311,10 +326,10 @@ void sqlite_store::delete_entities(const std::string& customer_id) {
     db_.prepare("DELETE FROM entities WHERE customer_id = ?1").bind(1, customer_id).run();
 }
 
-double sqlite_store::usage(const std::string& customer_id, const std::string& feature, const std::optional<std::string>& entity,
+double sqlite_store::usage(const std::string& customer_id, const std::string& feature, const std::string& entity,
                     std::int64_t period_start) {
     auto s = db_.prepare("SELECT COALESCE(SUM(amount), 0) FROM usage WHERE customer_id = ?1 AND feature = ?2 "
-                         "AND (?3 IS NULL OR entity = ?3) AND period_start = ?4");
+                         "AND entity = ?3 AND period_start = ?4");
     s.bind(1, customer_id).bind(2, feature).bind(3, entity).bind(4, period_start);
     s.step();
     return s.real(0);

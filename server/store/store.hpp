@@ -40,9 +40,13 @@ struct customer_page_query {
 };
 
 struct subscription_row {
-    std::string id, org, customer_id, plan_slug, status;   // status: active | pending_checkout | canceled
+    // status: active | trialing | pending (a paid auto plan, unpaid) | pending_checkout |
+    // scheduled (a downgrade waiting for period_start) | canceled
+    std::string id, org, customer_id, plan_slug, status;
     std::optional<std::string> checkout_token;
     std::int64_t created_at = 0;
+    std::int64_t period_start = 0, period_end = 0;   // the current billing period (trialing: the trial)
+    std::optional<std::int64_t> cancel_at;           // ends then (a scheduled downgrade)
 };
 
 struct entity_row {
@@ -93,6 +97,8 @@ public:
     virtual std::optional<subscription_row> subscription_by_token(const std::string& token) = 0;
     virtual void insert_subscription(const subscription_row& s) = 0;
     virtual void set_subscription_status(const std::string& id, const std::string& status) = 0;
+    /// Writes plan, status, period and cancel_at.
+    virtual void update_subscription(const subscription_row& s) = 0;
 
     virtual std::optional<entity_row> find_entity(const std::string& customer_id, const std::string& feature,
                                                   const std::string& entity) = 0;
@@ -104,9 +110,10 @@ public:
     /// Removes every entity of the customer (a deleted customer's seats are released).
     virtual void delete_entities(const std::string& customer_id) = 0;
 
-    /// Usage of `feature` since `period_start`: one entity's, or all of them when none is named.
+    /// Usage of `feature` in the period starting `period_start`, counted for `entity` ("" = usage
+    /// tracked without an entity, which is its own counter, as the hosted usage meter keys them).
     virtual double usage(const std::string& customer_id, const std::string& feature,
-                         const std::optional<std::string>& entity, std::int64_t period_start) = 0;
+                         const std::string& entity, std::int64_t period_start) = 0;
     virtual void add_usage(const std::string& customer_id, const std::string& feature, const std::string& entity,
                            std::int64_t period_start, double amount) = 0;
 

@@ -529,12 +529,16 @@ BOOST_AUTO_TEST_CASE(the_new_routes_keep_tenants_apart) {
 }
 
 BOOST_AUTO_TEST_CASE(routing_of_the_new_paths) {
-    auto any = call({.method = "PUT", .target = "/v1/customers/some-id"});
-    BOOST_TEST(any.status == 405);
-    BOOST_TEST(any.headers["allow"] == "GET, PATCH, DELETE");
-    BOOST_TEST(call({.method = "POST", .target = "/v1/customers/lookup"}).headers["allow"] == "GET");
-    BOOST_TEST(call({.method = "DELETE", .target = "/v1/customers/unresolved"}).headers["allow"] == "GET");
-    BOOST_TEST(get("/v1/customers/some-id/bind").headers["allow"] == "POST");
+    // A wrong method is the hosted API's plain-text 404 (it has no 405), on the new paths too.
+    for (auto [method, target] : {std::pair{"PUT", "/v1/customers/some-id"}, std::pair{"POST", "/v1/customers/lookup"},
+                                  std::pair{"DELETE", "/v1/customers/unresolved"}, std::pair{"GET", "/v1/customers/some-id/bind"}}) {
+        auto r = call({.method = method, .target = target});
+        BOOST_TEST_CONTEXT(method << " " << target) {
+            BOOST_TEST(r.status == 404);
+            BOOST_TEST(r.body == "404 Not Found");
+            BOOST_TEST(!r.headers.contains("allow"));
+        }
+    }
     BOOST_TEST(get("/v1/customers/some-id/other").status == 404);
     BOOST_TEST(get("/v1/customers/lookup", "").status == 401);
 }

@@ -2,8 +2,7 @@
 // org_a, sk_test_b for org_b), request shorthands, and reading answers.
 #pragma once
 
-#include "http_client.hpp"
-
+#include <support/http_client.hpp>
 #include <support/local_server.hpp>
 
 #include <boost/json/array.hpp>
