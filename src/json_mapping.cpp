@@ -51,11 +51,13 @@ std::optional<double> opt_number(const json::object& o, std::string_view key) {
     wrong_type(key, "a number");
 }
 
+/// A count or an amount in minor units. The hosted schemas say `number`, and its sync stores
+/// what it is given, so a fractional value is read as its integral part rather than refused.
 std::optional<std::int64_t> opt_int(const json::object& o, std::string_view key) {
     auto d = opt_number(o, key);
     if (!d) return std::nullopt;
-    if (std::trunc(*d) != *d || std::abs(*d) > 9.0e15) wrong_type(key, "an integer");
-    return static_cast<std::int64_t>(*d);
+    if (!std::isfinite(*d) || std::abs(*d) > 9.0e15) wrong_type(key, "an integer");
+    return static_cast<std::int64_t>(std::trunc(*d));
 }
 
 bool opt_bool(const json::object& o, std::string_view key, bool fallback) {
@@ -263,6 +265,14 @@ plan_feature tag_invoke(json::value_to_tag<plan_feature>, const json::value& jv)
     f.trial_limit = opt_number(o, "trialLimit");
     f.reset_interval = opt_string(o, "resetInterval");
     f.unit = opt_string(o, "unit");
+    f.meter_type = opt_string(o, "meterType");
+    f.usage_model = opt_string(o, "usageModel");
+    f.rating_model = opt_string(o, "ratingModel");
+    f.price_per_unit = opt_number(o, "pricePerUnit");
+    f.billing_units = opt_number(o, "billingUnits");
+    f.overage = opt_string(o, "overage");
+    f.overage_price = opt_number(o, "overagePrice");
+    f.tiers = raw(o, "tiers");
     return f;
 }
 
@@ -286,6 +296,8 @@ plan tag_invoke(json::value_to_tag<plan>, const json::value& jv) {
         if (!fs->is_array()) wrong_type("features", "an array");
         p.features = json::value_to<std::vector<plan_feature>>(*fs);
     }
+    p.provider = opt_string(o, "provider");
+    if (field(o, "autoEnable")) p.auto_enable = opt_bool(o, "autoEnable", false);
     return p;
 }
 
@@ -296,11 +308,15 @@ attach_result tag_invoke(json::value_to_tag<attach_result>, const json::value& j
     r.checkout_url = opt_string(o, "checkoutUrl");
     r.type = opt_string(o, "type");
     r.subscription_id = opt_string(o, "subscriptionId");
+    if (!r.subscription_id) r.subscription_id = opt_string(o, "subscription_id");   // trial answers
     r.customer_id = opt_string(o, "customer_id");
     r.reference = opt_string(o, "reference");
     r.access_code = opt_string(o, "accessCode");
     r.message = opt_string(o, "message");
     r.trial = raw(o, "trial");
+    r.scheduled_at = opt_time(o, "scheduledAt");
+    r.trial_ends_at = opt_time(o, "trial_ends_at");
+    if (auto days = opt_int(o, "trial_days")) r.trial_days = static_cast<int>(*days);
     return r;
 }
 
@@ -317,6 +333,7 @@ access_result tag_invoke(json::value_to_tag<access_result>, const json::value& j
     r.reset_interval = opt_string(o, "resetInterval");
     r.credits = raw(o, "credits");
     r.details = opt_object(o, "details");
+    r.rollover_balance = opt_number(o, "rolloverBalance");
     return r;
 }
 
