@@ -61,6 +61,12 @@ std::string null_entitlement(std::string_view prefix, std::string_view code, std
            std::string(message) + R"("}})";
 }
 
+/// track's refusals with a non-2xx status (§4.8): the entitlement body plus success:false, read
+/// as an error carrying the body's code and details.message.
+void track_refused(int status, std::string_view code, std::string_view message, error expected) {
+    failed(answer<op::track>(status, null_entitlement(R"("success":false,)", code, message)), expected, status, code, message);
+}
+
 const char* free_pricing = R"("pricing":{"usageModel":"included","ratingModel":"package","billingUnits":1})";
 
 } // namespace
@@ -486,34 +492,28 @@ BOOST_AUTO_TEST_CASE(s4_8_track_limit_exceeded_at_200_success_false_is_a_result)
 
 BOOST_AUTO_TEST_CASE(s4_8_track_customer_ambiguous_409) {
     const char* text = "Multiple customers in organization 'org_1' match email 'a@x.io'. Use the internal customer ID instead.";
-    failed(answer<op::track>(409, null_entitlement(R"("success":false,)", "customer_ambiguous", text)), error::conflict, 409,
-           "customer_ambiguous", text);
+    track_refused(409, "customer_ambiguous", text, error::conflict);
 }
 
 BOOST_AUTO_TEST_CASE(s4_8_track_customer_not_found_404) {
-    failed(answer<op::track>(404, null_entitlement(R"("success":false,)", "customer_not_found", "Customer 'ghost' not found in this organization.")),
-           error::customer_not_found, 404, "customer_not_found", "Customer 'ghost' not found in this organization.");
+    track_refused(404, "customer_not_found", "Customer 'ghost' not found in this organization.", error::customer_not_found);
 }
 
 BOOST_AUTO_TEST_CASE(s4_8_track_feature_not_found_404) {
-    failed(answer<op::track>(404, null_entitlement(R"("success":false,)", "feature_not_found", "Feature 'nope' not found.")),
-           error::feature_not_found, 404, "feature_not_found", "Feature 'nope' not found.");
+    track_refused(404, "feature_not_found", "Feature 'nope' not found.", error::feature_not_found);
 }
 
 BOOST_AUTO_TEST_CASE(s4_8_track_entity_not_found_404) {
     const char* text = "Entity 'seat_9' not found for feature 'seats'. Use addEntity() to create it first.";
-    failed(answer<op::track>(404, null_entitlement(R"("success":false,)", "entity_not_found", text)),
-           error::entity_not_found, 404, "entity_not_found", text);
+    track_refused(404, "entity_not_found", text, error::entity_not_found);
 }
 
 BOOST_AUTO_TEST_CASE(s4_8_track_no_active_subscription_400) {
-    failed(answer<op::track>(400, null_entitlement(R"("success":false,)", "no_active_subscription", "No active or trialing subscription found for this customer.")),
-           error::invalid_request, 400, "no_active_subscription", "No active or trialing subscription found for this customer.");
+    track_refused(400, "no_active_subscription", "No active or trialing subscription found for this customer.", error::invalid_request);
 }
 
 BOOST_AUTO_TEST_CASE(s4_8_track_feature_not_in_plan_400) {
-    failed(answer<op::track>(400, null_entitlement(R"("success":false,)", "feature_not_in_plan", "Feature 'sso' is not included in the customer's current plan.")),
-           error::invalid_request, 400, "feature_not_in_plan", "Feature 'sso' is not included in the customer's current plan.");
+    track_refused(400, "feature_not_in_plan", "Feature 'sso' is not included in the customer's current plan.", error::invalid_request);
 }
 
 BOOST_AUTO_TEST_CASE(s4_8_track_validation_400) {
@@ -522,10 +522,8 @@ BOOST_AUTO_TEST_CASE(s4_8_track_validation_400) {
 }
 
 BOOST_AUTO_TEST_CASE(s4_8_track_billing_unavailable_and_internal_error) {
-    failed(answer<op::track>(503, null_entitlement(R"("success":false,)", "billing_unavailable", "Billing is unavailable.")),
-           error::server_error, 503, "billing_unavailable", "Billing is unavailable.");
-    failed(answer<op::track>(500, null_entitlement(R"("success":false,)", "internal_error", "An internal error occurred while tracking usage.")),
-           error::server_error, 500, "internal_error", "An internal error occurred while tracking usage.");
+    track_refused(503, "billing_unavailable", "Billing is unavailable.", error::server_error);
+    track_refused(500, "internal_error", "An internal error occurred while tracking usage.", error::server_error);
 }
 
 // ---- §4.9 / §4.10 plans --------------------------------------------------------------------
