@@ -51,11 +51,13 @@ std::optional<double> opt_number(const json::object& o, std::string_view key) {
     wrong_type(key, "a number");
 }
 
+/// A count or an amount in minor units. The hosted schemas say `number`, and its sync stores
+/// what it is given, so a fractional value is read as its integral part rather than refused.
 std::optional<std::int64_t> opt_int(const json::object& o, std::string_view key) {
     auto d = opt_number(o, key);
     if (!d) return std::nullopt;
-    if (std::trunc(*d) != *d || std::abs(*d) > 9.0e15) wrong_type(key, "an integer");
-    return static_cast<std::int64_t>(*d);
+    if (!std::isfinite(*d) || std::abs(*d) > 9.0e15) wrong_type(key, "an integer");
+    return static_cast<std::int64_t>(std::trunc(*d));
 }
 
 bool opt_bool(const json::object& o, std::string_view key, bool fallback) {
@@ -263,6 +265,14 @@ plan_feature tag_invoke(json::value_to_tag<plan_feature>, const json::value& jv)
     f.trial_limit = opt_number(o, "trialLimit");
     f.reset_interval = opt_string(o, "resetInterval");
     f.unit = opt_string(o, "unit");
+    f.meter_type = opt_string(o, "meterType");
+    f.usage_model = opt_string(o, "usageModel");
+    f.rating_model = opt_string(o, "ratingModel");
+    f.price_per_unit = opt_number(o, "pricePerUnit");
+    f.billing_units = opt_number(o, "billingUnits");
+    f.overage = opt_string(o, "overage");
+    f.overage_price = opt_number(o, "overagePrice");
+    f.tiers = raw(o, "tiers");
     return f;
 }
 
@@ -286,6 +296,8 @@ plan tag_invoke(json::value_to_tag<plan>, const json::value& jv) {
         if (!fs->is_array()) wrong_type("features", "an array");
         p.features = json::value_to<std::vector<plan_feature>>(*fs);
     }
+    p.provider = opt_string(o, "provider");
+    if (field(o, "autoEnable")) p.auto_enable = opt_bool(o, "autoEnable", false);
     return p;
 }
 
@@ -296,11 +308,15 @@ attach_result tag_invoke(json::value_to_tag<attach_result>, const json::value& j
     r.checkout_url = opt_string(o, "checkoutUrl");
     r.type = opt_string(o, "type");
     r.subscription_id = opt_string(o, "subscriptionId");
+    if (!r.subscription_id) r.subscription_id = opt_string(o, "subscription_id");   // trial answers
     r.customer_id = opt_string(o, "customer_id");
     r.reference = opt_string(o, "reference");
     r.access_code = opt_string(o, "accessCode");
     r.message = opt_string(o, "message");
     r.trial = raw(o, "trial");
+    r.scheduled_at = opt_time(o, "scheduledAt");
+    r.trial_ends_at = opt_time(o, "trial_ends_at");
+    if (auto days = opt_int(o, "trial_days")) r.trial_days = static_cast<int>(*days);
     return r;
 }
 
@@ -317,6 +333,7 @@ access_result tag_invoke(json::value_to_tag<access_result>, const json::value& j
     r.reset_interval = opt_string(o, "resetInterval");
     r.credits = raw(o, "credits");
     r.details = opt_object(o, "details");
+    r.rollover_balance = opt_number(o, "rolloverBalance");
     return r;
 }
 
@@ -376,14 +393,19 @@ const char* to_string(entity_status s) noexcept {
 }
 
 // ---- the rules of each operation's params (see src/operation_impl.hpp) ----------------------
+// The hosted schemas (docs/protocol.md §4), judged before sending so that a call that cannot
+// succeed fails with invalid_argument and sends nothing, plus this SDK's hardening: keys and ids
+// are 1-255 bytes without control characters, and numbers are finite with |x| <= 1e15.
 
 namespace {
 
-using detail::check_email;
 using detail::check_header_value;
 using detail::check_identifier;
-using detail::check_number;
+using detail::check_non_negative_number;
 using detail::check_optional_identifier;
+using detail::check_optional_min_chars;
+using detail::check_optional_url;
+using detail::check_strict_email;
 
 /// The first non-empty message.
 std::string first_problem(std::initializer_list<std::string> problems) {
@@ -396,47 +418,95 @@ std::string check_key(const std::optional<std::string>& key) {
     return key ? check_header_value("idempotency_key", *key) : std::string{};
 }
 
+std::string check_optional_email(std::string_view field, const std::optional<std::string>& email) {
+    return email ? check_strict_email(field, *email) : std::string{};
+}
+
+/// JSON has no NaN or Infinity: a metadata object holding one cannot be sent as it is.
+std::string check_json_numbers(const std::string& path, const json::value& v) {
+    if (v.is_double() && !std::isfinite(v.get_double())) return path + " must be a finite number";
+    if (const auto* o = v.if_object()) {
+        for (const auto& kv : *o)
+            if (auto e = check_json_numbers(path + "." + std::string(kv.key()), kv.value()); !e.empty()) return e;
+    } else if (const auto* a = v.if_array()) {
+        for (std::size_t i = 0; i < a->size(); ++i)
+            if (auto e = check_json_numbers(path + "[" + std::to_string(i) + "]", (*a)[i]); !e.empty()) return e;
+    }
+    return {};
+}
+
+std::string check_metadata(std::string_view field, const std::optional<json::object>& m) {
+    if (!m) return {};
+    for (const auto& kv : *m)
+        if (auto e = check_json_numbers(std::string(field) + "." + std::string(kv.key()), kv.value()); !e.empty())
+            return e;
+    return {};
+}
+
 std::string check_customer_data(const std::optional<customer_data>& d) {
-    return d ? check_email("customer_data.email", d->email) : std::string{};
+    if (!d) return {};
+    return first_problem({check_strict_email("customer_data.email", d->email),
+                          check_metadata("customer_data.metadata", d->metadata)});
+}
+
+std::string check_channels(const std::optional<std::vector<std::string>>& channels) {
+    if (!channels) return {};
+    for (std::size_t i = 0; i < channels->size(); ++i)
+        if (auto e = check_identifier("channels[" + std::to_string(i) + "]", (*channels)[i]); !e.empty()) return e;
+    return {};
 }
 
 } // namespace
 
+// §4.1: email required (zod email); id, when given, an external id.
 static std::string invalid_reason_of(const customer_params& p) {
-    return first_problem({check_email("email", p.email), check_optional_identifier("id", p.id), check_key(p.idempotency_key)});
+    return first_problem({check_strict_email("email", p.email), check_optional_identifier("id", p.id),
+                          check_metadata("metadata", p.metadata), check_key(p.idempotency_key)});
 }
 
+// §4.6: customer and product required; currency >= 3 characters; callbackUrl a URL. The hosted
+// schema has no customerData (it is dropped), so only its email's form is judged here.
 static std::string invalid_reason_of(const attach_params& p) {
     return first_problem({check_identifier("customer", p.customer), check_identifier("product", p.product),
+                          check_optional_min_chars("currency", p.currency, 3), check_channels(p.channels),
+                          check_optional_url("callback_url", p.callback_url), check_metadata("metadata", p.metadata),
                           check_customer_data(p.customer_data), check_key(p.idempotency_key)});
 }
 
+// §4.7: value >= 0 (fractions allowed).
 static std::string invalid_reason_of(const check_params& p) {
     return first_problem({check_identifier("customer", p.customer), check_identifier("feature", p.feature),
-                          check_optional_identifier("entity", p.entity), check_number("value", p.value),
+                          check_optional_identifier("entity", p.entity), check_non_negative_number("value", p.value),
                           check_customer_data(p.customer_data), check_key(p.idempotency_key)});
 }
 
+// §4.8: as check; a negative value is a 400 upstream.
 static std::string invalid_reason_of(const track_params& p) {
     return first_problem({check_identifier("customer", p.customer), check_identifier("feature", p.feature),
-                          check_optional_identifier("entity", p.entity), check_number("value", p.value),
-                          check_customer_data(p.customer_data), check_key(p.idempotency_key)});
+                          check_optional_identifier("entity", p.entity), check_non_negative_number("value", p.value),
+                          check_customer_data(p.customer_data), check_metadata("metadata", p.metadata),
+                          check_key(p.idempotency_key)});
 }
 
+// §4.3: email, when given, a zod email.
 static std::string invalid_reason_of(const add_entity_params& p) {
     return first_problem({check_identifier("customer", p.customer), check_identifier("feature", p.feature),
-                          check_identifier("entity", p.entity), check_key(p.idempotency_key)});
+                          check_identifier("entity", p.entity), check_optional_email("email", p.email),
+                          check_metadata("metadata", p.metadata), check_key(p.idempotency_key)});
 }
 
+// §4.4: all three required.
 static std::string invalid_reason_of(const remove_entity_params& p) {
     return first_problem({check_identifier("customer", p.customer), check_identifier("feature", p.feature),
                           check_identifier("entity", p.entity), check_key(p.idempotency_key)});
 }
 
+// §4.5: customer required.
 static std::string invalid_reason_of(const list_entities_params& p) {
     return first_problem({check_identifier("customer", p.customer), check_optional_identifier("feature", p.feature)});
 }
 
+// §4.9: free-text filters.
 static std::string invalid_reason_of(const plans_params& p) {
     return first_problem({check_optional_identifier("group", p.group), check_optional_identifier("interval", p.interval),
                           check_optional_identifier("currency", p.currency)});

@@ -1,6 +1,7 @@
 #include "response.hpp"
 
 #include <boost/json/monotonic_resource.hpp>
+#include <boost/json/parse.hpp>
 #include <boost/json/parser.hpp>
 
 namespace owo::detail {
@@ -61,8 +62,34 @@ bool parse_object(std::string_view text, json::object& out) {
     return true;
 }
 
+// The raw Zod shape (docs/protocol.md §2.4 b) carries its issues as a JSON string; read as
+// "email: Invalid email address; name: ...". Empty when `message` is not such an array.
+std::string zod_issues_summary(std::string_view message) {
+    boost::system::error_code ec;
+    json::value issues = json::parse(message, ec);
+    if (ec || !issues.is_array() || issues.get_array().empty()) return {};
+    std::string out;
+    for (const auto& issue : issues.get_array()) {
+        const json::object* o = issue.if_object();
+        const json::string* text = o ? string_at(*o, "message") : nullptr;
+        if (!text) return {};
+        if (!out.empty()) out += "; ";
+        std::string path;
+        if (auto p = o->find("path"); p != o->end() && p->value().is_array())
+            for (const auto& part : p->value().get_array()) {
+                if (!path.empty()) path += '.';
+                if (part.is_string()) path += part.get_string();
+                else if (part.is_int64()) path += std::to_string(part.get_int64());
+            }
+        if (!path.empty()) out += path + ": ";
+        out += *text;
+    }
+    return out;
+}
+
 // docs/protocol.md §2.4: code = body.code, else body.error.code; message = body.error (string), else
-// body.error.message, else body.message.
+// body.error.message (a Zod issue list summarised), else body.message, else details.message (the
+// entitlement-shaped errors of track, §4.8).
 void read_error_body(const json::object& body, diagnostics& d) {
     const json::object* nested = nullptr;
     if (auto it = body.find("error"); it != body.end()) nested = it->value().if_object();
@@ -70,9 +97,16 @@ void read_error_body(const json::object& body, diagnostics& d) {
     else if (nested) {
         if (auto c2 = string_at(*nested, "code")) d.code = *c2;
     }
+    const json::object* details = nullptr;
+    if (auto it = body.find("details"); it != body.end()) details = it->value().if_object();
     if (auto m = string_at(body, "error")) d.message = *m;
-    else if (nested && string_at(*nested, "message")) d.message = *string_at(*nested, "message");
-    else if (auto m2 = string_at(body, "message")) d.message = *m2;
+    else if (nested && string_at(*nested, "message")) {
+        std::string_view raw = *string_at(*nested, "message");
+        std::string summary;
+        if (auto n = string_at(*nested, "name"); n && *n == "ZodError") summary = zod_issues_summary(raw);
+        d.message = summary.empty() ? std::string(raw) : std::move(summary);
+    } else if (auto m2 = string_at(body, "message")) d.message = *m2;
+    else if (details && string_at(*details, "message")) d.message = *string_at(*details, "message");
     d.current = number_at(body, "current");
     d.limit = number_at(body, "limit");
     if (auto f = string_at(body, "feature")) d.feature = std::string(*f);

@@ -56,9 +56,19 @@ struct plan_feature {
     std::optional<double> trial_limit;
     std::optional<std::string> reset_interval;
     std::optional<std::string> unit;
+    // Pricing, as the hosted PublicPlan sends it (docs/protocol.md §4.9); empty when not sent.
+    std::optional<std::string> meter_type;     ///< "consumable" | "non_consumable"
+    std::optional<std::string> usage_model;    ///< "included" | "usage_based" | "prepaid"; absent for booleans
+    std::optional<std::string> rating_model;   ///< "package" | "graduated" | "volume"
+    std::optional<double> price_per_unit;      ///< minor units per billing unit
+    std::optional<double> billing_units;       ///< package size
+    std::optional<std::string> overage;        ///< "charge" when overage is billed, else empty
+    std::optional<double> overage_price;       ///< minor units
+    boost::json::value tiers;                  ///< as sent: [{upTo, unitPrice?, flatFee?}], null when absent
 };
 
 /// A plan of the catalog (PublicPlan): price in minor units, features with their limits.
+/// Integer fields read a fractional number as its integral part (the hosted sync accepts any number).
 struct plan {
     std::string id;
     std::string slug;
@@ -74,6 +84,8 @@ struct plan {
     int trial_days = 0;
     bool trial_card_required = false;
     std::vector<plan_feature> features;
+    std::optional<std::string> provider;     ///< list only (GET /v1/plans): the payment provider, if any
+    std::optional<bool> auto_enable;         ///< list only: subscribed automatically to new customers
 };
 
 /// GET /v1/plans filters.
@@ -96,17 +108,21 @@ struct attach_params {
     std::optional<std::string> idempotency_key;
 };
 
-/// Answer of attach: free plans are active at once; paid plans carry a checkout URL.
+/// Answer of attach: free plans are active at once; paid plans carry a checkout URL
+/// (docs/protocol.md §4.6 lists every case).
 struct attach_result {
     bool requires_checkout = false;
     std::optional<std::string> checkout_url;   ///< paid plans: where the customer pays
     std::optional<std::string> type;           ///< "new" | "upgrade" | "downgrade" | "lateral"
-    std::optional<std::string> subscription_id;
+    std::optional<std::string> subscription_id;  ///< `subscriptionId`, or a trial answer's `subscription_id`
     std::optional<std::string> customer_id;
     std::optional<std::string> reference;
     std::optional<std::string> access_code;
     std::optional<std::string> message;
     boost::json::value trial;                  ///< as sent (null when absent)
+    std::optional<time_point> scheduled_at;    ///< downgrade: when it takes effect (`scheduledAt`)
+    std::optional<time_point> trial_ends_at;   ///< trial answers (`trial_ends_at`)
+    std::optional<int> trial_days;             ///< trial needing a card (`trial_days`)
 };
 
 // ---- check and track -------------------------------------------------------------------------
@@ -133,7 +149,10 @@ struct track_params {
     std::optional<std::string> idempotency_key;
 };
 
-/// The answer of check and track. Denials are results (allowed == false), not errors.
+/// The answer of check and track. Denials are results (allowed == false), not errors: every
+/// check refusal (HTTP 200), and track's limit_exceeded (HTTP 200, success:false). track's
+/// refusals with a 4xx status (customer/feature/entity not found, no subscription, feature not
+/// in plan, ambiguous customer) are errors whose diagnostics::code is the body's `code`.
 struct access_result {
     bool allowed = false;
     std::string code;                          ///< "access_granted", "limit_exceeded", ...
@@ -144,6 +163,7 @@ struct access_result {
     std::optional<std::string> reset_interval;
     boost::json::value credits;                ///< as sent (null when absent)
     boost::json::object details;               ///< human-oriented context; do not parse its text
+    std::optional<double> rollover_balance;    ///< `rolloverBalance`: sent only when > 0
 };
 using check_result = access_result;
 using track_result = access_result;
@@ -167,7 +187,7 @@ struct add_entity_result {
     std::string feature_id;
     std::int64_t count = 0;                    ///< entities counted after the call
     std::optional<std::int64_t> limit;         ///< empty: unlimited
-    std::optional<std::int64_t> remaining;
+    std::optional<std::int64_t> remaining;     ///< limit - count, not clamped: negative after a plan change
     bool restored = false;                     ///< a pending_removal entity was restored
     bool already_present = false;              ///< a retry met "Entity already exists": it was added by an earlier attempt
 };

@@ -138,7 +138,8 @@ BOOST_AUTO_TEST_CASE(wrong_types_are_decode_errors) {
     BOOST_CHECK_THROW(decode<owo::customer_record>(R"({"id":5})"), decode_error);
     BOOST_CHECK_THROW(decode<owo::customer_record>(R"({"email":"x"})"), decode_error);
     BOOST_CHECK_THROW(decode<owo::add_entity_result>(R"({"entityId":"a","count":"3"})"), decode_error);
-    BOOST_CHECK_THROW(decode<owo::add_entity_result>(R"({"entityId":"a","count":1.5})"), decode_error);
+    BOOST_CHECK_THROW(decode<owo::add_entity_result>(R"({"entityId":"a","count":true})"), decode_error);
+    BOOST_CHECK_THROW(decode<owo::add_entity_result>(R"({"entityId":"a","count":1e300})"), decode_error);
     BOOST_CHECK_THROW(decode<owo::list_entities_result>(R"({"entities":{}})"), decode_error);
     BOOST_CHECK_THROW(decode<owo::list_entities_result>(R"({"entities":[1]})"), decode_error);
     BOOST_CHECK_THROW(decode<owo::access_result>(R"({"code":"x"})"), decode_error);
