@@ -7,6 +7,7 @@
 #include "domain/customers.hpp"
 #include "domain/subscriptions.hpp"
 #include "domain/time.hpp"
+#include "http/json_text.hpp"
 
 #include "ids.hpp"
 
@@ -26,11 +27,11 @@ json::object start_trial(request_context& ctx, const customer_row& c, const plan
     if (auto old = switchable_subscription(ctx.db, ctx.cat, c.id, plan); old && old->plan_slug != plan.slug)
         ctx.db.set_subscription_status(old->id, "canceled");
     auto sub = new_subscription(ctx, c.id, plan, "trialing");
-    sub.period_end = ctx.now_ms + plan.trial_days * day_ms;
+    sub.period_end = ctx.now_ms + static_cast<std::int64_t>(plan.trial_days * day_ms);
     ctx.db.insert_subscription(sub);
     return {{"success", true},
             {"trial", true},
-            {"message", std::to_string(plan.trial_days) + "-day trial activated"},
+            {"message", js_number_text(plan.trial_days) + "-day trial activated"},
             {"subscription_id", sub.id},
             {"customer_id", c.id},
             {"trial_ends_at", iso8601(sub.period_end)}};
