@@ -628,7 +628,6 @@ struct known_bug {
     std::string what;
 };
 const std::vector<known_bug> known_server_bugs{
-    {{"query GET /v1/plans", "query GET /v1/entities"}, "accepted", "a repeated query parameter is accepted (hosted: raw Zod 400, docs/protocol.md 4.5, 4.9)"},
 };
 
 const known_bug* known_for(const std::string& category, const std::string& problem) {
