@@ -130,7 +130,8 @@ route_result evaluate(request_context& ctx, route_kind k, const access_request& 
     std::optional<double> balance;
     if (limit) balance = static_cast<double>(*limit) - usage;
 
-    std::string u = js_number_text(usage), l = limit ? std::to_string(*limit) : "null";
+    // value_or, not *limit: g++ 12 warns (falsely) that the engaged value may be uninitialised.
+    std::string u = js_number_text(usage), l = limit ? std::to_string(limit.value_or(0)) : "null";
     std::string b = balance ? js_number_text(*balance) : "Infinity";
     std::string message;
     const char* code;
