@@ -61,6 +61,14 @@ bool parse_object(std::string_view text, json::object& out) {
     return true;
 }
 
+// The customer lifecycle's error fields: requiredScope (403 insufficient_scope) and
+// currentVersion (409 version_conflict).
+void read_lifecycle_fields(const json::object& body, diagnostics& d) {
+    if (auto s = string_at(body, "requiredScope")) d.required_scope = std::string(*s);
+    if (auto it = body.find("currentVersion"); it != body.end() && it->value().is_int64())
+        d.current_version = it->value().get_int64();
+}
+
 // docs/protocol.md §2.4: code = body.code, else body.error.code; message = body.error (string), else
 // body.error.message, else body.message.
 void read_error_body(const json::object& body, diagnostics& d) {
@@ -76,6 +84,7 @@ void read_error_body(const json::object& body, diagnostics& d) {
     d.current = number_at(body, "current");
     d.limit = number_at(body, "limit");
     if (auto f = string_at(body, "feature")) d.feature = std::string(*f);
+    read_lifecycle_fields(body, d);
 }
 
 } // namespace
