@@ -54,19 +54,28 @@ json::object load_catalog(const std::string& path) {
     return v.as_object();
 }
 
-std::map<std::string, std::string> api_keys(const command_line& c) {
-    std::map<std::string, std::string> keys;
+/// The --api-key values, KEY[:ORG[:SCOPES]], into the api's keys and their scopes.
+void add_api_keys(const command_line& c, api_options& ao) {
     for (const auto& k : c.api_keys) {
         auto colon = k.find(':');
         std::string key = k.substr(0, colon), org = colon == std::string::npos ? key : k.substr(colon + 1);
-        if (key.empty() || org.empty()) throw std::invalid_argument("--api-key expects KEY[:ORG]");
-        keys[key] = org;
+        auto scopes_at = org.find(':');
+        std::string scopes = scopes_at == std::string::npos ? "*" : org.substr(scopes_at + 1);
+        if (scopes_at != std::string::npos) org.resize(scopes_at);
+        if (key.empty() || org.empty()) throw std::invalid_argument("--api-key expects KEY[:ORG[:SCOPES]]");
+        std::string_view bad;
+        auto held = scope_set::parse(scopes, &bad);
+        if (!held)
+            throw std::invalid_argument("--api-key " + key + ": unknown scope '" + std::string(bad) +
+                                        "' (customers:read, customers:write, entities:read, entities:write, "
+                                        "billing:read, billing:write or *)");
+        ao.api_keys[key] = org;
+        ao.key_scopes.insert_or_assign(key, *held);
     }
-    if (keys.empty()) {
+    if (ao.api_keys.empty()) {
         const char* env = std::getenv("OWOSTACK_SECRET_KEY");
-        keys[env && *env ? env : "sk_test_owostack_local"] = "local";
+        ao.api_keys[env && *env ? env : "sk_test_owostack_local"] = "local";
     }
-    return keys;
 }
 
 tls_material tls_for(const command_line& c) {
@@ -103,7 +112,7 @@ int main(int argc, char** argv) {
     try {
         api_options ao;
         ao.db_path = cmd.db;
-        ao.api_keys = api_keys(cmd);
+        add_api_keys(cmd, ao);
         ao.catalog = load_catalog(cmd.catalog.empty() ? OWOSTACK_DEFAULT_CATALOG : cmd.catalog);
         api app(std::move(ao));
 

@@ -15,7 +15,10 @@ usage: owostack-local [options]
                          throw-away store)
   --catalog FILE         catalog JSON (Owostack sync payload shape) merged into every
                          organisation's catalog at start (default: server/catalog.example.json)
-  --api-key KEY[:ORG]    accept KEY for organisation ORG (repeatable; ORG defaults to KEY).
+  --api-key KEY[:ORG[:SCOPES]]
+                         accept KEY for organisation ORG (repeatable; ORG defaults to KEY).
+                         SCOPES: comma-separated from customers:read, customers:write,
+                         entities:read, entities:write, billing:read, billing:write, * (default *)
                          Default: $OWOSTACK_SECRET_KEY or sk_test_owostack_local (org "local")
   --tls-cert FILE        PEM certificate chain; with --tls-key
   --tls-key FILE         PEM private key

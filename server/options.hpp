@@ -13,7 +13,7 @@ struct command_line {
     std::string listen = "127.0.0.1:8443";
     std::string db = "owostack-local.db";
     std::string catalog;                     // empty: the built-in example next to the binary's sources
-    std::vector<std::string> api_keys;       // KEY[:ORG]
+    std::vector<std::string> api_keys;       // KEY[:ORG[:SCOPES]]
     std::string tls_cert, tls_key, tls_dir;
     bool plain_http = false;
     std::string public_url;

@@ -134,6 +134,7 @@ reply api::dispatch(const http_request& req) {
 
     // Authentication before routing, as hosted: an unknown route with no key is a 401.
     const std::string* org = nullptr;
+    const std::string* key_name = nullptr;
     if (!m.on_path || m.on_path->needs != scope::public_page) {
         auto auth = req[http::field::authorization];
         constexpr std::string_view bearer = "Bearer ";
@@ -142,11 +143,20 @@ reply api::dispatch(const http_request& req) {
         auto key = opts_.api_keys.find(std::string(auth.substr(bearer.size())));
         if (key == opts_.api_keys.end()) return reply_for(domain_error{error_kind::unauthenticated, "Invalid API Key"});
         org = &key->second;
-        // Every key holds every scope (`*`) today; route::needs is what narrower keys will meet.
+        key_name = &key->first;
     }
     if (!m.on_path) return reply_for(domain_error{error_kind::no_such_page});
     if (!m.found) return method_not_allowed(m);
     const route& rt = *m.found;
+    // The key's scope, after authentication and routing, before the body is read.
+    if (key_name) {
+        auto held = opts_.key_scopes.find(*key_name);
+        if (held != opts_.key_scopes.end() && !held->second.holds(rt.needs)) {
+            std::string needed(scope_name(rt.needs));
+            return reply_for(domain_error{error_kind::forbidden, "API key lacks the scope '" + needed + "'",
+                                          {{"code", "insufficient_scope"}, {"requiredScope", needed}}});
+        }
+    }
     bool reads_body = verb != http::verb::get;
 
     // Body: the hosted service reads a non-JSON content type as {}; malformed JSON is a 400

@@ -5,6 +5,7 @@
 // tests and the request fuzz target all drive it through handle().
 #pragma once
 
+#include "api/scope.hpp"
 #include "domain/catalog.hpp"
 #include "http/reply.hpp"
 #include "store/store.hpp"
@@ -21,6 +22,7 @@ namespace owo::local {
 struct api_options {
     std::string db_path = ":memory:";
     std::map<std::string, std::string> api_keys;   // secret key -> organisation
+    std::map<std::string, scope_set> key_scopes;   // secret key -> its scopes; a key not listed holds `*`
     boost::json::object catalog;                   // merged into every organisation's catalog at start
     std::string public_url;                        // base of checkout URLs, e.g. https://127.0.0.1:8443
 };

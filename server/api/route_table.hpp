@@ -5,6 +5,7 @@
 #pragma once
 
 #include "api/request_context.hpp"
+#include "api/scope.hpp"
 #include "http/reply.hpp"
 
 #include <boost/beast/http/verb.hpp>
@@ -15,25 +16,13 @@
 
 namespace owo::local {
 
-/// What an API key must hold to call a route. Every key holds every scope today (`*`); the
-/// field is here for narrower keys.
-enum class scope {
-    public_page,   // no key at all: a browser page, as a payment provider's would be
-    customers_read,
-    customers_write,
-    entities_read,
-    entities_write,
-    billing_read,
-    billing_write,
-};
-
 using route_handler = route_result (*)(request_context&);
 
 struct route {
     boost::beast::http::verb method;
     std::string_view pattern;   // e.g. "/v1/customers/{id}": literal segments and {parameters}
     route_handler handler;
-    scope needs;
+    scope needs;   // what the API key must hold (checked after authentication)
     bool write;   // runs in a transaction, with Idempotency-Key honoured
 };
 

@@ -12,6 +12,38 @@ json::object issue(std::string_view code, json::array path, std::string_view mes
     return {{"code", code}, {"path", std::move(path)}, {"message", message}};
 }
 
+json::object bound_issue(json::array path, std::string_view origin, bool below, std::int64_t bound, std::string_view message) {
+    std::string text(message);
+    if (text.empty())
+        text = std::string(below ? "Too small" : "Too big") + ": expected " + std::string(origin) +
+               (origin == "string" ? " to have " : " to be ") + (below ? ">=" : "<=") + std::to_string(bound) +
+               (origin == "string" ? " characters" : "");
+    auto i = issue(below ? "too_small" : "too_big", std::move(path), text);
+    i["origin"] = origin;
+    i[below ? "minimum" : "maximum"] = bound;
+    i["inclusive"] = true;
+    return i;
+}
+
+json::object invalid_option_issue(json::array path, std::initializer_list<std::string_view> values) {
+    json::array listed;
+    std::string message = "Invalid option: expected one of ";
+    for (auto value : values) {
+        message += (listed.empty() ? "\"" : "|\"") + std::string(value) + "\"";
+        listed.push_back(json::value(value));
+    }
+    auto i = issue("invalid_value", std::move(path), message);
+    i["values"] = std::move(listed);
+    return i;
+}
+
+json::object expected_int_issue(json::array path, std::string_view received) {
+    auto i = issue("invalid_type", std::move(path), "Invalid input: expected int, received " + std::string(received));
+    i["expected"] = "int";
+    i["received"] = received;
+    return i;
+}
+
 domain_error validation_error(json::array issues) {
     domain_error e{error_kind::validation};
     e.issues = std::move(issues);
@@ -129,6 +161,59 @@ std::optional<bool> body_validator::optional_bool(std::string_view key) {
 
 std::optional<json::object> body_validator::optional_object(std::string_view key) {
     if (auto v = field(key, "object")) return v->get_object();
+    return std::nullopt;
+}
+
+std::optional<std::string> body_validator::optional_email(std::string_view key) {
+    if (!obj_ || !obj_->if_contains(key)) return std::nullopt;
+    return required_email(key);
+}
+
+void body_validator::identifier_rules(std::string_view key, const std::string& value) {
+    auto problem = owo::detail::check_identifier(key, value);
+    if (!problem.empty() && !value.empty()) issues_.push_back(issue("custom", {json::value(key)}, problem));
+}
+
+std::string body_validator::required_identifier(std::string_view key) {
+    auto s = required_string(key);   // reports absence, a wrong type and ""
+    identifier_rules(key, s);
+    return s;
+}
+
+std::optional<std::string> body_validator::optional_identifier(std::string_view key) {
+    if (!obj_ || !obj_->if_contains(key)) return std::nullopt;
+    return required_identifier(key);
+}
+
+std::optional<std::optional<std::string>> body_validator::optional_nullable_identifier(std::string_view key) {
+    if (!obj_ || !obj_->if_contains(key)) return std::nullopt;
+    if (obj_->at(key).is_null()) return std::optional<std::string>();
+    return std::optional<std::string>(required_identifier(key));
+}
+
+std::optional<std::int64_t> body_validator::optional_integer(std::string_view key, std::int64_t minimum) {
+    auto v = field(key, "number");
+    if (!v) return std::nullopt;
+    boost::system::error_code ec;
+    auto n = v->to_number<std::int64_t>(ec);
+    if (ec) {
+        issues_.push_back(expected_int_issue({json::value(key)}, "number"));
+        return std::nullopt;
+    }
+    if (n < minimum) {
+        issues_.push_back(bound_issue({json::value(key)}, "number", true, minimum));
+        return std::nullopt;
+    }
+    return n;
+}
+
+std::optional<std::string> body_validator::optional_enum(std::string_view key, std::initializer_list<std::string_view> values) {
+    auto v = field(key, "string");
+    if (!v) return std::nullopt;
+    std::string s(v->get_string());
+    for (auto value : values)
+        if (s == value) return s;
+    issues_.push_back(invalid_option_issue({json::value(key)}, values));
     return std::nullopt;
 }
 

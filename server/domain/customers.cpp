@@ -26,6 +26,12 @@ domain_error ambiguous(const std::string& org, const char* field, const std::str
 
 } // namespace
 
+std::string normalized_email(std::string email) { return lower(std::move(email)); }
+
+domain_error ambiguous_customer(const std::string& org, const char* field, const std::string& value) {
+    return ambiguous(org, field, value);
+}
+
 result<std::optional<customer_row>> resolve_customer(const tenant& t, const std::string& identifier) {
     // The first level with any match decides: one customer, or an ambiguity.
     auto rows = t.db.customers_by_id(t.org, identifier);
@@ -44,7 +50,8 @@ result<std::optional<customer_row>> resolve_customer(const tenant& t, const std:
 }
 
 customer_row create_customer(const tenant& t, const std::string& email, std::optional<std::string> external_id,
-                             std::optional<std::string> name, std::optional<json::object> metadata) {
+                             std::optional<std::string> name, std::optional<json::object> metadata,
+                             std::optional<std::string> external_organization_id) {
     customer_row c;
     c.id = owo::detail::make_uuid_v4();
     c.org = t.org;
@@ -53,6 +60,7 @@ customer_row create_customer(const tenant& t, const std::string& email, std::opt
     c.name = name ? *name : c.email.substr(0, c.email.find('@'));
     if (metadata) c.metadata = json::serialize(*metadata);
     c.created_at = c.updated_at = t.now_ms;
+    c.external_organization_id = std::move(external_organization_id);
     t.db.insert_customer(c);
     for (const auto& p : t.cat.plans())
         if (p.auto_enable && p.active) {

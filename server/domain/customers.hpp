@@ -20,7 +20,14 @@ result<std::optional<customer_row>> resolve_customer(const tenant& t, const std:
 /// Creates a customer (lower-cased email, name defaulting to the local part) and subscribes it
 /// to the catalog's auto-enabled plans.
 customer_row create_customer(const tenant& t, const std::string& email, std::optional<std::string> external_id,
-                             std::optional<std::string> name, std::optional<boost::json::object> metadata);
+                             std::optional<std::string> name, std::optional<boost::json::object> metadata,
+                             std::optional<std::string> external_organization_id = std::nullopt);
+
+/// An email as stored and compared: lower-cased.
+std::string normalized_email(std::string email);
+
+/// The 409 for an identifier that several customers match at one level ("external id", "email").
+domain_error ambiguous_customer(const std::string& org, const char* field, const std::string& value);
 
 /// Resolves `identifier`, creating the customer from `customer_data` ({email, name?, metadata?}),
 /// or from the identifier itself when `create_for_email` and it is an email, when it is unknown.

@@ -18,6 +18,7 @@ enum class error_kind {
     invalid,              // 400: the rules refuse the request
     validation,           // 400: the body does not fit the schema (Zod's shape, from `issues`)
     unauthenticated,      // 401
+    forbidden,            // 403: the API key lacks the route's scope
     not_found,            // 404: something the request names does not exist
     no_such_page,         // 404 in plain text, the answer for a path nobody serves
     method_not_allowed,   // 405

@@ -18,6 +18,7 @@ unsigned status_of(error_kind k) {
     case error_kind::invalid:
     case error_kind::validation: return 400;
     case error_kind::unauthenticated: return 401;
+    case error_kind::forbidden: return 403;
     case error_kind::not_found:
     case error_kind::no_such_page: return 404;
     case error_kind::method_not_allowed: return 405;

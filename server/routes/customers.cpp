@@ -1,7 +1,10 @@
 // POST /v1/customers (create, or update an existing customer), GET /v1/customers/{id}.
+// The rest of the lifecycle (list, lookup, update, delete, bind) is in customer_lifecycle.cpp.
 #include "routes/routes.hpp"
 
+#include "domain/customer_lifecycle.hpp"
 #include "domain/customers.hpp"
+#include "routes/query.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -10,28 +13,39 @@ namespace owo::local {
 
 namespace json = boost::json;
 
-namespace {
-
 json::object customer_json(const customer_row& c) {
-    return {{"success", true},     {"id", c.id},           {"email", c.email},
-            {"name", c.name},      {"metadata", json_or_null(c.metadata)},
-            {"createdAt", c.created_at}, {"updatedAt", c.updated_at}};
+    json::object o{{"success", true}};
+    for (auto& kv : customer_fields(c)) o.emplace(kv.key(), std::move(kv.value()));
+    return o;
 }
 
-} // namespace
+json::object customer_fields(const customer_row& c) {
+    return {{"id", c.id},
+            {"email", c.email},
+            {"name", c.name},
+            {"metadata", json_or_null(c.metadata)},
+            {"createdAt", c.created_at},
+            {"updatedAt", c.updated_at},
+            // [extension] the lifecycle's fields
+            {"externalId", string_or_null(c.external_id)},
+            {"externalOrganizationId", string_or_null(c.external_organization_id)},
+            {"version", c.version},
+            {"deletedAt", c.deleted_at ? json::value(*c.deleted_at) : json::value(nullptr)}};
+}
 
 route_result post_customers(request_context& ctx) {
-    body_validator v(ctx.body, {"id", "email", "name", "metadata"});
+    body_validator v(ctx.body, {"id", "email", "name", "metadata", "externalOrganizationId"});
     auto id = v.optional_string("id");
     auto email = v.required_email("email");
     auto name = v.optional_string("name");
     auto metadata = v.optional_object("metadata");
+    auto organization = v.optional_identifier("externalOrganizationId");
     if (id && id->empty()) v.required_string("id");   // reports the empty id
     if (!v.ok()) return v.error();
 
     auto r = resolve_customer(ctx, id ? *id : email);
     if (!r) return r.error();
-    if (!*r) return customer_json(create_customer(ctx, email, id, name, metadata));
+    if (!*r) return customer_json(create_customer(ctx, email, id, name, metadata, organization));
 
     // Found: shallow-merge metadata (keys are never deleted), replace the name if given;
     // the email of an existing customer never changes.
@@ -42,17 +56,18 @@ route_result post_customers(request_context& ctx) {
         c.metadata = json::serialize(merged);
     }
     if (name) c.name = *name;
-    if (metadata || name) {
-        c.updated_at = ctx.now_ms;
-        ctx.db.update_customer(c);
-    }
+    if (organization) c.external_organization_id = organization;
+    if (metadata || name || organization) save_customer(ctx, c);
     return customer_json(c);
 }
 
 route_result get_customer(request_context& ctx) {
-    auto rows = ctx.db.customers_by_id(ctx.org, ctx.param("id"));   // internal id only, as hosted
-    if (rows.empty()) return domain_error{error_kind::not_found, "Customer not found"};
-    return customer_json(rows.front());
+    query_reader q(ctx.query);
+    bool include_deleted = q.flag("includeDeleted");   // [extension]
+    if (!q.ok()) return q.error();
+    auto c = ctx.db.customer_including_deleted(ctx.org, ctx.param("id"));   // internal id only, as hosted
+    if (!c || (c->deleted_at && !include_deleted)) return customer_not_found();
+    return customer_json(*c);
 }
 
 } // namespace owo::local

@@ -21,6 +21,17 @@ const route_table& api_routes();
 // customers.cpp
 route_result post_customers(request_context& ctx);
 route_result get_customer(request_context& ctx);
+/// The customer object: {"success":true, ...customer_fields}.
+boost::json::object customer_json(const customer_row& c);
+/// The customer object without "success", as list items carry it.
+boost::json::object customer_fields(const customer_row& c);
+// customer_lifecycle.cpp [extension]
+route_result list_customers(request_context& ctx);
+route_result list_unresolved_customers(request_context& ctx);
+route_result lookup_customer(request_context& ctx);
+route_result patch_customer(request_context& ctx);
+route_result delete_customer(request_context& ctx);
+route_result bind_customer(request_context& ctx);
 // entities.cpp
 route_result post_entities(request_context& ctx);
 route_result post_entities_remove(request_context& ctx);

@@ -9,9 +9,15 @@ const route_table& api_routes() {
     using enum boost::beast::http::verb;
     constexpr bool writes = true, reads = false;
     static const route_table table({
-        // method, pattern,                handler,              scope,                  write
-        {post, "/v1/customers",            post_customers,       scope::customers_write, writes},
-        {get,  "/v1/customers/{id}",       get_customer,         scope::customers_read,  reads},
+        // method,  pattern,                   handler,                   scope,                  write
+        {post,    "/v1/customers",            post_customers,            scope::customers_write, writes},
+        {get,     "/v1/customers",            list_customers,            scope::customers_read,  reads},
+        {get,     "/v1/customers/lookup",     lookup_customer,           scope::customers_read,  reads},
+        {get,     "/v1/customers/unresolved", list_unresolved_customers, scope::customers_read,  reads},
+        {get,     "/v1/customers/{id}",       get_customer,              scope::customers_read,  reads},
+        {patch,   "/v1/customers/{id}",       patch_customer,            scope::customers_write, writes},
+        {delete_, "/v1/customers/{id}",       delete_customer,           scope::customers_write, writes},
+        {post,    "/v1/customers/{id}/bind",  bind_customer,             scope::customers_write, writes},
         {get,  "/v1/entities",             get_entities,         scope::entities_read,   reads},
         {post, "/v1/entities",             post_entities,        scope::entities_write,  writes},
         {post, "/v1/entities/remove",      post_entities_remove, scope::entities_write,  writes},
@@ -19,7 +25,7 @@ const route_table& api_routes() {
         {get,  "/v1/plans/{slug}",         get_plan,             scope::billing_read,    reads},
         {post, "/v1/attach",               post_attach,          scope::billing_write,   writes},
         {get,  "/v1/checkout/{token}",     get_checkout,         scope::public_page,     writes},
-        {post, "/v1/check",                post_check,           scope::billing_read,    writes},
+        {post, "/v1/check",                post_check,           scope::billing_write,   writes},
         {post, "/v1/track",                post_track,           scope::billing_write,   writes},
         {post, "/v1/sync",                 post_sync,            scope::billing_write,   writes},
     });

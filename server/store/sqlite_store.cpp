@@ -4,12 +4,12 @@
 
 #include "store/sqlite.hpp"
 
+#include <limits>
+
 namespace owo::local {
 
-namespace {
-
 // Version 1. Every table is scoped by organisation, directly or through its customer.
-constexpr const char* schema_v1 = R"sql(
+const char* const sqlite_schema_v1 = R"sql(
 CREATE TABLE customers (
   id TEXT PRIMARY KEY, org TEXT NOT NULL, external_id TEXT, email TEXT NOT NULL, name TEXT NOT NULL,
   metadata TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
@@ -33,11 +33,32 @@ CREATE TABLE idempotency (
 CREATE TABLE catalogs (org TEXT PRIMARY KEY, payload TEXT NOT NULL);
 )sql";
 
+namespace {
+
+// Version 2: the customer lifecycle. Existing customers start at version 1, live, unpurged;
+// listing pages by keyset over (org, created_at, id).
+constexpr const char* schema_v2 = R"sql(
+ALTER TABLE customers ADD COLUMN external_organization_id TEXT;
+ALTER TABLE customers ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE customers ADD COLUMN deleted_at INTEGER;
+ALTER TABLE customers ADD COLUMN purged INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX customers_by_creation ON customers(org, created_at, id);
+)sql";
+
+// One literal per statement (the statement cache is keyed by the literal's address).
+#define CUSTOMER_COLUMNS                                                                                 \
+    "id, org, external_id, email, name, metadata, created_at, updated_at, external_organization_id, " \
+    "version, deleted_at, purged"
+
+customer_row read_customer(const statement& s) {
+    return {s.text(0),     s.text(1),          s.optional_text(2), s.text(3),
+            s.text(4),     s.optional_text(5), s.integer(6),       s.integer(7),
+            s.optional_text(8), s.integer(9),  s.optional_integer(10), s.integer(11) != 0};
+}
+
 std::vector<customer_row> read_customers(statement& s) {
     std::vector<customer_row> out;
-    while (s.step())
-        out.push_back({s.text(0), s.text(1), s.optional_text(2), s.text(3), s.text(4), s.optional_text(5), s.integer(6),
-                       s.integer(7)});
+    while (s.step()) out.push_back(read_customer(s));
     return out;
 }
 
@@ -52,9 +73,18 @@ entity_row read_entity(const statement& s) {
 
 } // namespace
 
+// Without a cursor the keyset bound is (INT64_MIN, ''), before every row, so the statement always
+// has the shape the index answers: a range on (org, created_at, id) read in order, no sort.
+const char* const sqlite_list_customers_sql =
+    "SELECT " CUSTOMER_COLUMNS " FROM customers INDEXED BY customers_by_creation "
+    "WHERE org = ?1 AND (created_at, id) > (?2, ?3) AND created_at > ?4 AND created_at < ?5 "
+    "AND (?6 IS NULL OR email = ?6) AND (?7 IS NULL OR external_organization_id = ?7) "
+    "AND (?8 OR deleted_at IS NULL) AND (?9 = 0 OR (external_id IS NULL AND deleted_at IS NULL)) "
+    "ORDER BY created_at, id LIMIT ?10 OFFSET ?11";
+
 class sqlite_store final : public store {
 public:
-    static constexpr int schema_version = 1;
+    static constexpr int schema_version = 2;
 
     explicit sqlite_store(const std::string& path);
 
@@ -65,6 +95,10 @@ public:
     std::vector<customer_row> customers_by_email(const std::string& org, const std::string& email) override;
     void insert_customer(const customer_row& c) override;
     void update_customer(const customer_row& c) override;
+    std::optional<customer_row> customer_including_deleted(const std::string& org, const std::string& id) override;
+    std::optional<customer_row> last_deleted_customer(const std::string& org, const std::optional<std::string>& external_id,
+                                                      const std::optional<std::string>& email) override;
+    std::vector<customer_row> list_customers(const customer_page_query& q) override;
 
     std::vector<subscription_row> subscriptions(const std::string& customer_id, const char* status) override;
     std::optional<subscription_row> subscription_by_token(const std::string& token) override;
@@ -78,6 +112,7 @@ public:
     void update_entity(const entity_row& e) override;
     std::vector<entity_row> list_entities(const std::string& customer_id,
                                                   const std::optional<std::string>& feature) override;
+    void delete_entities(const std::string& customer_id) override;
 
     /// Usage of `feature` since `period_start`: one entity's, or all of them when none is named.
     double usage(const std::string& customer_id, const std::string& feature,
@@ -88,6 +123,7 @@ public:
     std::optional<idempotency_row> find_idempotency(const std::string& org, const std::string& key) override;
     void insert_idempotency(const std::string& org, const std::string& key, const idempotency_row& r,
                                     std::int64_t now) override;
+    void erase_idempotency_mentioning(const std::string& org, const std::string& text) override;
 
     std::optional<std::string> catalog(const std::string& org) override;
     void save_catalog(const std::string& org, const std::string& json) override;
@@ -127,43 +163,78 @@ void sqlite_store::migrate() {
     if (version > schema_version)
         throw sqlite_error("the database was written by a newer owostack-local (schema " + std::to_string(version) + ")");
     if (version == schema_version) return;
+    // Each step in order, all in one transaction: a v1 database upgrades in place or not at all.
     transaction t(db_);
-    if (version < 1) db_.exec(schema_v1);
-    db_.exec("PRAGMA user_version=1");
+    if (version < 1) db_.exec(sqlite_schema_v1);
+    if (version < 2) db_.exec(schema_v2);
+    db_.exec(("PRAGMA user_version=" + std::to_string(schema_version)).c_str());
     t.commit();
 }
 
 std::vector<customer_row> sqlite_store::customers_by_id(const std::string& org, const std::string& id) {
-    auto s = db_.prepare("SELECT id, org, external_id, email, name, metadata, created_at, updated_at "
-                         "FROM customers WHERE org = ?1 AND id = ?2");
+    auto s = db_.prepare("SELECT " CUSTOMER_COLUMNS " FROM customers WHERE org = ?1 AND id = ?2 AND deleted_at IS NULL");
     s.bind(1, org).bind(2, id);
     return read_customers(s);
 }
 
 std::vector<customer_row> sqlite_store::customers_by_external_id(const std::string& org, const std::string& external_id) {
-    auto s = db_.prepare("SELECT id, org, external_id, email, name, metadata, created_at, updated_at "
-                         "FROM customers WHERE org = ?1 AND external_id = ?2 ORDER BY created_at LIMIT 2");
+    auto s = db_.prepare("SELECT " CUSTOMER_COLUMNS " FROM customers "
+                         "WHERE org = ?1 AND external_id = ?2 AND deleted_at IS NULL ORDER BY created_at LIMIT 2");
     s.bind(1, org).bind(2, external_id);
     return read_customers(s);
 }
 
 std::vector<customer_row> sqlite_store::customers_by_email(const std::string& org, const std::string& email) {
-    auto s = db_.prepare("SELECT id, org, external_id, email, name, metadata, created_at, updated_at "
-                         "FROM customers WHERE org = ?1 AND email = ?2 ORDER BY created_at LIMIT 2");
+    auto s = db_.prepare("SELECT " CUSTOMER_COLUMNS " FROM customers "
+                         "WHERE org = ?1 AND email = ?2 AND deleted_at IS NULL ORDER BY created_at LIMIT 2");
     s.bind(1, org).bind(2, email);
     return read_customers(s);
 }
 
 void sqlite_store::insert_customer(const customer_row& c) {
-    auto s = db_.prepare("INSERT INTO customers (id, org, external_id, email, name, metadata, created_at, updated_at) "
-                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+    auto s = db_.prepare("INSERT INTO customers (" CUSTOMER_COLUMNS ") "
+                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
     s.bind(1, c.id).bind(2, c.org).bind(3, c.external_id).bind(4, c.email).bind(5, c.name).bind(6, c.metadata);
-    s.bind(7, c.created_at).bind(8, c.updated_at).run();
+    s.bind(7, c.created_at).bind(8, c.updated_at).bind(9, c.external_organization_id).bind(10, c.version);
+    s.bind(11, c.deleted_at).bind(12, std::int64_t{c.purged}).run();
 }
 
 void sqlite_store::update_customer(const customer_row& c) {
-    auto s = db_.prepare("UPDATE customers SET name = ?2, metadata = ?3, updated_at = ?4 WHERE id = ?1");
-    s.bind(1, c.id).bind(2, c.name).bind(3, c.metadata).bind(4, c.updated_at).run();
+    auto s = db_.prepare("UPDATE customers SET external_id = ?2, email = ?3, name = ?4, metadata = ?5, updated_at = ?6, "
+                         "external_organization_id = ?7, version = ?8, deleted_at = ?9, purged = ?10 WHERE id = ?1");
+    s.bind(1, c.id).bind(2, c.external_id).bind(3, c.email).bind(4, c.name).bind(5, c.metadata).bind(6, c.updated_at);
+    s.bind(7, c.external_organization_id).bind(8, c.version).bind(9, c.deleted_at).bind(10, std::int64_t{c.purged}).run();
+}
+
+std::optional<customer_row> sqlite_store::customer_including_deleted(const std::string& org, const std::string& id) {
+    auto s = db_.prepare("SELECT " CUSTOMER_COLUMNS " FROM customers WHERE org = ?1 AND id = ?2");
+    s.bind(1, org).bind(2, id);
+    if (!s.step()) return std::nullopt;
+    return read_customer(s);
+}
+
+std::optional<customer_row> sqlite_store::last_deleted_customer(const std::string& org,
+                                                                const std::optional<std::string>& external_id,
+                                                                const std::optional<std::string>& email) {
+    auto s = db_.prepare("SELECT " CUSTOMER_COLUMNS " FROM customers WHERE org = ?1 AND deleted_at IS NOT NULL "
+                         "AND (?2 IS NULL OR external_id = ?2) AND (?3 IS NULL OR email = ?3) "
+                         "ORDER BY deleted_at DESC, created_at DESC, id DESC LIMIT 1");
+    s.bind(1, org).bind(2, external_id).bind(3, email);
+    if (!s.step()) return std::nullopt;
+    return read_customer(s);
+}
+
+std::vector<customer_row> sqlite_store::list_customers(const customer_page_query& q) {
+    auto s = db_.prepare(sqlite_list_customers_sql);
+    s.bind(1, q.org);
+    if (q.after) s.bind(2, q.after->first).bind(3, q.after->second);
+    else s.bind(2, std::numeric_limits<std::int64_t>::min()).bind(3, "");
+    s.bind(4, q.created_after.value_or(std::numeric_limits<std::int64_t>::min()));
+    s.bind(5, q.created_before.value_or(std::numeric_limits<std::int64_t>::max()));
+    s.bind(6, q.email).bind(7, q.external_organization_id);
+    s.bind(8, std::int64_t{q.include_deleted}).bind(9, std::int64_t{q.unresolved_only});
+    s.bind(10, q.limit).bind(11, q.offset);
+    return read_customers(s);
 }
 
 std::vector<subscription_row> sqlite_store::subscriptions(const std::string& customer_id, const char* status) {
@@ -236,6 +307,10 @@ std::vector<entity_row> sqlite_store::list_entities(const std::string& customer_
     return out;
 }
 
+void sqlite_store::delete_entities(const std::string& customer_id) {
+    db_.prepare("DELETE FROM entities WHERE customer_id = ?1").bind(1, customer_id).run();
+}
+
 double sqlite_store::usage(const std::string& customer_id, const std::string& feature, const std::optional<std::string>& entity,
                     std::int64_t period_start) {
     auto s = db_.prepare("SELECT COALESCE(SUM(amount), 0) FROM usage WHERE customer_id = ?1 AND feature = ?2 "
@@ -265,6 +340,10 @@ void sqlite_store::insert_idempotency(const std::string& org, const std::string&
                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
     s.bind(1, org).bind(2, key).bind(3, r.fingerprint).bind(4, static_cast<std::int64_t>(r.status));
     s.bind(5, r.content_type).bind(6, r.body).bind(7, now).run();
+}
+
+void sqlite_store::erase_idempotency_mentioning(const std::string& org, const std::string& text) {
+    db_.prepare("DELETE FROM idempotency WHERE org = ?1 AND instr(body, ?2) > 0").bind(1, org).bind(2, text).run();
 }
 
 std::optional<std::string> sqlite_store::catalog(const std::string& org) {

@@ -13,4 +13,12 @@ namespace owo::local {
 /// saw acknowledged survives a crash, and creates or upgrades the schema.
 std::unique_ptr<store> open_sqlite_store(const std::string& path);
 
+/// The first schema, as owostack-local wrote it before version 2 (tests make v1 databases with it).
+extern const char* const sqlite_schema_v1;
+
+/// The statement behind store::list_customers (?1 org, ?2/?3 keyset after, ?4/?5 created
+/// bounds, ?6 email, ?7 external organisation, ?8 deleted too, ?9 unresolved only, ?10 limit,
+/// ?11 offset), so a test can check its query plan.
+extern const char* const sqlite_list_customers_sql;
+
 } // namespace owo::local

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace owo::local {
@@ -18,6 +19,24 @@ struct customer_row {
     std::string email, name;
     std::optional<std::string> metadata;   // JSON object text
     std::int64_t created_at = 0, updated_at = 0;
+    // Schema v2 (the customer lifecycle, protocol.md §4.14):
+    std::optional<std::string> external_organization_id;
+    std::int64_t version = 1;                 // 1 at creation, +1 on every write of the row
+    std::optional<std::int64_t> deleted_at;   // soft-deleted when set: never resolves nor lists
+    bool purged = false;                      // personal data erased (implies deleted_at)
+};
+
+/// One page of an organisation's customers in creation order (created_at, then id).
+struct customer_page_query {
+    std::string org;
+    std::optional<std::pair<std::int64_t, std::string>> after;   // keyset: rows after (created_at, id)
+    std::int64_t offset = 0;
+    std::int64_t limit = 20;   // rows returned at most
+    std::optional<std::string> email;   // lower-case
+    std::optional<std::string> external_organization_id;
+    std::optional<std::int64_t> created_after, created_before;   // exclusive bounds, epoch ms
+    bool include_deleted = false;
+    bool unresolved_only = false;   // only customers without an external id (never deleted ones)
 };
 
 struct subscription_row {
@@ -54,11 +73,21 @@ public:
     /// half-way on a lock upgrade.
     virtual std::unique_ptr<store_transaction> begin() = 0;
 
+    // The customers_by_* lookups see only live customers: a soft-deleted one never resolves.
     virtual std::vector<customer_row> customers_by_id(const std::string& org, const std::string& id) = 0;
     virtual std::vector<customer_row> customers_by_external_id(const std::string& org, const std::string& external_id) = 0;
     virtual std::vector<customer_row> customers_by_email(const std::string& org, const std::string& email) = 0;
     virtual void insert_customer(const customer_row& c) = 0;
+    /// Writes every mutable column of `c` (the caller sets version and updated_at).
     virtual void update_customer(const customer_row& c) = 0;
+    /// The customer with internal id `id`, deleted or not.
+    virtual std::optional<customer_row> customer_including_deleted(const std::string& org, const std::string& id) = 0;
+    /// The most recently deleted customer matching the given external id and/or email.
+    virtual std::optional<customer_row> last_deleted_customer(const std::string& org,
+                                                              const std::optional<std::string>& external_id,
+                                                              const std::optional<std::string>& email) = 0;
+    /// Keyset (or offset) page over the index on (org, created_at, id).
+    virtual std::vector<customer_row> list_customers(const customer_page_query& q) = 0;
 
     virtual std::vector<subscription_row> subscriptions(const std::string& customer_id, const char* status) = 0;
     virtual std::optional<subscription_row> subscription_by_token(const std::string& token) = 0;
@@ -72,6 +101,8 @@ public:
     virtual void update_entity(const entity_row& e) = 0;
     virtual std::vector<entity_row> list_entities(const std::string& customer_id,
                                                   const std::optional<std::string>& feature) = 0;
+    /// Removes every entity of the customer (a deleted customer's seats are released).
+    virtual void delete_entities(const std::string& customer_id) = 0;
 
     /// Usage of `feature` since `period_start`: one entity's, or all of them when none is named.
     virtual double usage(const std::string& customer_id, const std::string& feature,
@@ -82,6 +113,8 @@ public:
     virtual std::optional<idempotency_row> find_idempotency(const std::string& org, const std::string& key) = 0;
     virtual void insert_idempotency(const std::string& org, const std::string& key, const idempotency_row& r,
                                     std::int64_t now) = 0;
+    /// Forgets the organisation's recorded answers that contain `text` (a purged customer's id).
+    virtual void erase_idempotency_mentioning(const std::string& org, const std::string& text) = 0;
 
     virtual std::optional<std::string> catalog(const std::string& org) = 0;
     virtual void save_catalog(const std::string& org, const std::string& json) = 0;

@@ -1,0 +1,41 @@
+// Reads a route's query parameters into typed values, collecting validation issues in Zod's
+// shape (as body_validator does for bodies). Unknown parameters are ignored, as on every GET.
+#pragma once
+
+#include "domain/result.hpp"
+
+#include <boost/json/array.hpp>
+#include <boost/url/params_view.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace owo::local {
+
+class query_reader {
+public:
+    explicit query_reader(boost::urls::params_view query) : query_(query) {}
+
+    /// The value when present (the last one if repeated); "" is an issue.
+    std::optional<std::string> text(std::string_view key);
+    /// A decimal integer within [minimum, maximum].
+    std::optional<std::int64_t> integer(std::string_view key, std::int64_t minimum, std::int64_t maximum);
+    /// "true" or "false"; absent is false.
+    bool flag(std::string_view key);
+    /// An issue of code "custom" at `key` ("" for the query as a whole).
+    void refuse(std::string_view key, std::string_view message);
+
+    bool ok() const { return issues_.empty(); }
+    domain_error error() const;
+
+private:
+    std::optional<std::string> raw(std::string_view key) const;
+    boost::json::array path(std::string_view key) const;
+
+    boost::urls::params_view query_;
+    boost::json::array issues_;
+};
+
+} // namespace owo::local

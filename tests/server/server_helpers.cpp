@@ -1,0 +1,77 @@
+#include "server_helpers.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+
+#include <unistd.h>
+
+namespace json = boost::json;
+
+namespace owo::test {
+
+local_server& server() {
+    static local_server srv;
+    return srv;
+}
+
+raw_response call(raw_request r) { return owo::test::call(server().port(), server().ca_file(), r); }
+
+raw_response post(const std::string& target, const std::string& body, std::string key) {
+    return call({.method = "POST", .target = target, .body = body, .key = std::move(key)});
+}
+
+raw_response get(const std::string& target, std::string key) {
+    return call({.method = "GET", .target = target, .key = std::move(key)});
+}
+
+json::object body_of(const raw_response& r) { return json::parse(r.body).as_object(); }
+
+std::string unique(const std::string& prefix) {
+    static std::atomic<int> n{0};
+    return prefix + "-" + std::to_string(::getpid()) + "-" + std::to_string(++n);
+}
+
+json::array issues_of(const raw_response& r) {
+    BOOST_REQUIRE_EQUAL(r.status, 400);
+    auto b = body_of(r);
+    BOOST_REQUIRE(b.at("error").is_object());
+    BOOST_TEST(b.at("error").at("name").as_string() == "ZodError");
+    return json::parse(b.at("error").at("message").as_string()).as_array();
+}
+
+json::object create_customer(const std::string& body, std::string key) {
+    auto r = post("/v1/customers", body, std::move(key));
+    BOOST_REQUIRE_MESSAGE(r.status == 200, r.body);
+    return body_of(r);
+}
+
+std::string id_of(const json::object& customer) { return std::string(customer.at("id").as_string()); }
+
+raw_response patch_customer(const std::string& id, const std::string& body, std::string key) {
+    return call({.method = "PATCH", .target = "/v1/customers/" + id, .body = body, .key = std::move(key)});
+}
+
+std::vector<std::string> in_list_order(const std::vector<json::object>& customers) {
+    std::vector<std::pair<std::int64_t, std::string>> order;
+    for (const auto& c : customers) order.emplace_back(c.at("createdAt").as_int64(), id_of(c));
+    std::sort(order.begin(), order.end());
+    std::vector<std::string> ids;
+    for (auto& [at, id] : order) ids.push_back(std::move(id));
+    return ids;
+}
+
+std::string upper_case(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char ch) { return static_cast<char>(std::toupper(ch)); });
+    return s;
+}
+
+void check_customer_not_found(const raw_response& r) {
+    BOOST_TEST(r.status == 404);
+    BOOST_TEST(r.body == R"({"success":false,"error":"Customer not found"})");
+}
+
+} // namespace owo::test

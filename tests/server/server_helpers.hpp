@@ -1,0 +1,41 @@
+// What the server tests share: the one owostack-local they all talk to (keys sk_test_a for
+// org_a, sk_test_b for org_b), request shorthands, and reading answers.
+#pragma once
+
+#include "http_client.hpp"
+
+#include <support/local_server.hpp>
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+#include <string>
+#include <vector>
+
+namespace owo::test {
+
+local_server& server();
+
+raw_response call(raw_request r);
+raw_response post(const std::string& target, const std::string& body, std::string key = "sk_test_a");
+raw_response get(const std::string& target, std::string key = "sk_test_a");
+boost::json::object body_of(const raw_response& r);
+
+/// `prefix` made unique in this process and across runs.
+std::string unique(const std::string& prefix);
+
+/// The Zod issues of a 400 validation answer.
+boost::json::array issues_of(const raw_response& r);
+
+// Customers
+/// POST /v1/customers with `body`, which must answer 200; the customer.
+boost::json::object create_customer(const std::string& body, std::string key = "sk_test_a");
+std::string id_of(const boost::json::object& customer);
+raw_response patch_customer(const std::string& id, const std::string& body, std::string key = "sk_test_a");
+/// The ids of `customers` in list order: createdAt, then id.
+std::vector<std::string> in_list_order(const std::vector<boost::json::object>& customers);
+std::string upper_case(std::string s);
+/// Checks that `r` is 404 {"success":false,"error":"Customer not found"}.
+void check_customer_not_found(const raw_response& r);
+
+} // namespace owo::test
