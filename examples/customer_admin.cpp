@@ -27,10 +27,11 @@ std::string or_dash(const std::optional<std::string>& s) { return s ? *s : "-"; 
 std::string date_of(owo::time_point t) {
     auto days = std::chrono::floor<std::chrono::days>(t);
     std::chrono::year_month_day ymd{days};
-    std::chrono::hh_mm_ss hms{std::chrono::floor<std::chrono::seconds>(t - days)};
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u %02ld:%02ld", int(ymd.year()), unsigned(ymd.month()), unsigned(ymd.day()),
-                  long(hms.hours().count()), long(hms.minutes().count()));
+    std::chrono::hh_mm_ss hms{std::chrono::floor<std::chrono::milliseconds>(t - days)};
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u %02ld:%02ld:%02ld.%03ld", int(ymd.year()), unsigned(ymd.month()),
+                  unsigned(ymd.day()), long(hms.hours().count()), long(hms.minutes().count()),
+                  long(hms.seconds().count()), long(hms.subseconds().count()));
     return buf;
 }
 
@@ -68,7 +69,8 @@ private:
 
 const std::vector<std::string> header{"id", "email", "name", "external id", "organization", "version", "created (UTC)"};
 
-/// Every customer, 10 per page: one page in memory at a time.
+/// Every customer, 10 per page: one page in memory at a time (oldest first; customers created
+/// in the same millisecond by id).
 asio::awaitable<table> list_all(owo::client& owo, std::string organization) {
     table t(header);
     owo::list_customers_params filter{.limit = 10, .external_organization_id = std::move(organization)};

@@ -526,14 +526,8 @@ delete_customer_result tag_invoke(json::value_to_tag<delete_customer_result>, co
 namespace {
 
 constexpr std::size_t max_metadata_keys = 50;
-constexpr std::size_t max_metadata_key_chars = 40;
+constexpr std::size_t max_metadata_key_bytes = 40;   // "40 characters", counted as owostack-local does: bytes
 constexpr std::size_t max_metadata_bytes = 16 * 1024;
-
-std::size_t utf8_chars(std::string_view s) {
-    std::size_t n = 0;
-    for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-    return n;
-}
 
 // The server judges the metadata after applying the change; the SDK judges what it can see: the
 // keys the change keeps or sets (a merge's null deletes) are all in the result.
@@ -541,8 +535,8 @@ std::string check_metadata(const std::optional<json::object>& m) {
     if (!m) return {};
     json::object kept;
     for (const auto& kv : *m) {
-        if (utf8_chars(kv.key()) > max_metadata_key_chars)
-            return "metadata key '" + std::string(kv.key().substr(0, 60)) + "' is longer than 40 characters";
+        if (kv.key().size() > max_metadata_key_bytes)
+            return "metadata key '" + std::string(kv.key().substr(0, 60)) + "' is longer than 40 bytes";
         if (!kv.value().is_null()) kept.emplace(kv.key(), kv.value());
     }
     if (kept.size() > max_metadata_keys) return "metadata has more than 50 keys";

@@ -260,7 +260,7 @@ enum class metadata_mode {
 };
 
 /// PATCH /v1/customers/{id}: change what is given, nothing else. Metadata after the change is
-/// limited to 50 keys, keys of at most 40 characters and 16 KiB serialised (checked as far as the
+/// limited to 50 keys, keys of at most 40 bytes and 16 KiB serialised (checked as far as the
 /// SDK can see before sending, by the server after applying).
 struct update_customer_params {
     std::string customer;                      ///< internal id (filled by owo::customer::update)

@@ -11,6 +11,7 @@
 
 #include <map>
 #include <set>
+#include <tuple>
 
 namespace asio = boost::asio;
 namespace json = boost::json;
@@ -111,7 +112,12 @@ BOOST_AUTO_TEST_CASE(list_filters_pages_and_unresolved) {
         owo::list_customers_params three{.limit = 3, .external_organization_id = org};
         auto all = co_await list_all(owo, three);
         BOOST_TEST_REQUIRE(all.size() == 7u);
-        for (std::size_t i = 0; i < all.size(); ++i) BOOST_TEST(all[i].id == ids[i]);   // oldest first
+        // Oldest first, then by id (customers made in the same millisecond), each once.
+        for (std::size_t i = 1; i < all.size(); ++i)
+            BOOST_TEST((std::tie(all[i - 1].created_at, all[i - 1].id) < std::tie(all[i].created_at, all[i].id)));
+        std::set<std::string> listed_ids, made(ids.begin(), ids.end());
+        for (auto& r : all) listed_ids.insert(r.id);
+        BOOST_TEST((listed_ids == made));
 
         // One page by hand: has_more and the cursor.
         auto first = co_await owo.list_customers(three);
@@ -120,7 +126,7 @@ BOOST_AUTO_TEST_CASE(list_filters_pages_and_unresolved) {
         BOOST_TEST_REQUIRE(first.next_cursor.has_value());
         owo::list_customers_params next{.limit = 3, .cursor = first.next_cursor, .external_organization_id = org};
         auto second = co_await owo.list_customers(next);
-        BOOST_TEST(second.customers.front().id == ids[3]);
+        BOOST_TEST(second.customers.front().id == all[3].id);
         owo::list_customers_params skip{.limit = 100, .offset = 5, .external_organization_id = org};
         auto tail = co_await owo.list_customers(skip);
         BOOST_TEST(tail.customers.size() == 2u);
@@ -131,7 +137,7 @@ BOOST_AUTO_TEST_CASE(list_filters_pages_and_unresolved) {
         owo::list_customers_params by_email{.email = all[2].email};
         auto one = co_await owo.list_customers(by_email);
         BOOST_TEST_REQUIRE(one.customers.size() == 1u);
-        BOOST_TEST(one.customers[0].id == ids[2]);
+        BOOST_TEST(one.customers[0].id == all[2].id);
         owo::list_customers_params window{.external_organization_id = org, .created_after = all[0].created_at - std::chrono::milliseconds(1),
                                           .created_before = all[6].created_at + std::chrono::milliseconds(1)};
         BOOST_TEST((co_await list_all(owo, window)).size() == 7u);
