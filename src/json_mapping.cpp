@@ -86,6 +86,15 @@ std::optional<time_point> opt_time(const json::object& o, std::string_view key) 
     return detail::parse_timestamp(*v);
 }
 
+/// The array under `key` (required), each element decoded as T.
+template <class T>
+std::vector<T> req_array(const json::object& o, std::string_view key) {
+    const json::value* v = field(o, key);
+    if (!v) throw decode_error("missing field '" + std::string(key) + "'");
+    if (!v->is_array()) wrong_type(key, "an array");
+    return json::value_to<std::vector<T>>(*v);
+}
+
 // ---- writing ---------------------------------------------------------------------------------
 
 template <class T>
@@ -367,10 +376,7 @@ entity tag_invoke(json::value_to_tag<entity>, const json::value& jv) {
 list_entities_result tag_invoke(json::value_to_tag<list_entities_result>, const json::value& jv) {
     const auto& o = as_object(jv, "entity list");
     list_entities_result r;
-    const json::value* es = field(o, "entities");
-    if (!es) throw decode_error("missing field 'entities'");
-    if (!es->is_array()) wrong_type("entities", "an array");
-    r.entities = json::value_to<std::vector<entity>>(*es);
+    r.entities = req_array<entity>(o, "entities");
     r.total = opt_int(o, "total").value_or(static_cast<std::int64_t>(r.entities.size()));
     return r;
 }
@@ -505,10 +511,7 @@ void tag_invoke(json::value_from_tag, json::value& jv, const bind_customer_param
 list_customers_result tag_invoke(json::value_to_tag<list_customers_result>, const json::value& jv) {
     const auto& o = as_object(jv, "customer list");
     list_customers_result r;
-    const json::value* cs = field(o, "customers");
-    if (!cs) throw decode_error("missing field 'customers'");
-    if (!cs->is_array()) wrong_type("customers", "an array");
-    r.customers = json::value_to<std::vector<customer_record>>(*cs);
+    r.customers = req_array<customer_record>(o, "customers");
     r.has_more = opt_bool(o, "hasMore", false);
     r.next_cursor = opt_string(o, "nextCursor");
     return r;

@@ -41,6 +41,24 @@ asio::awaitable<owo::customer> create(owo::client& c, std::string email, std::op
     co_return co_await c.customer(p);
 }
 
+/// How `n` concurrent attempts ended: success, error::conflict, anything else.
+struct race_result {
+    int won = 0, conflicts = 0, other = 0;
+};
+
+/// Runs attempt(i) for i in [0, n) concurrently; each returns its call's error_code.
+asio::awaitable<race_result> race(int n, std::function<asio::awaitable<boost::system::error_code>(int)> attempt) {
+    race_result r;
+    std::vector<std::function<asio::awaitable<void>()>> tasks;
+    for (int i = 0; i < n; ++i)
+        tasks.push_back([&, i]() -> asio::awaitable<void> {
+            auto ec = co_await attempt(i);
+            ++(!ec ? r.won : ec == error::conflict ? r.conflicts : r.other);
+        });
+    co_await run_all(std::move(tasks));
+    co_return r;
+}
+
 /// Every customer of the pager's filter, page by page.
 asio::awaitable<std::vector<owo::customer_record>> list_all(owo::client& c, owo::list_customers_params p) {
     std::vector<owo::customer_record> all;
@@ -330,20 +348,14 @@ BOOST_AUTO_TEST_CASE(another_organisation_sees_nothing) {
 BOOST_AUTO_TEST_CASE(concurrent_updates_with_one_expected_version_one_wins) {
     run(config_for(shared_server()), [&](owo::client& owo) -> asio::awaitable<void> {
         owo::customer c = co_await create(owo, unique_email("race"));
-        int won = 0, conflicts = 0, other = 0;
-        std::vector<std::function<asio::awaitable<void>()>> tasks;
-        for (int i = 0; i < 32; ++i)
-            tasks.push_back([&, i]() -> asio::awaitable<void> {
-                owo::update_customer_params change{.name = "writer " + std::to_string(i), .expected_version = 1};
-                auto [ec, r] = co_await c.async_update(change, asio::as_tuple(asio::use_awaitable));
-                if (!ec) ++won;
-                else if (ec == error::conflict) ++conflicts;
-                else ++other;
-            });
-        co_await run_all(std::move(tasks));
-        BOOST_TEST(won == 1);
-        BOOST_TEST(conflicts == 31);
-        BOOST_TEST(other == 0);
+        auto r = co_await race(32, [&](int i) -> asio::awaitable<boost::system::error_code> {
+            owo::update_customer_params change{.name = "writer " + std::to_string(i), .expected_version = 1};
+            auto [ec, updated] = co_await c.async_update(change, asio::as_tuple(asio::use_awaitable));
+            co_return ec;
+        });
+        BOOST_TEST(r.won == 1);
+        BOOST_TEST(r.conflicts == 31);
+        BOOST_TEST(r.other == 0);
         owo::find_customer_params by_id{.id = c.id()};
         BOOST_TEST((co_await owo.find_customer(by_id)).version() == 2);
     });
@@ -352,21 +364,16 @@ BOOST_AUTO_TEST_CASE(concurrent_updates_with_one_expected_version_one_wins) {
 BOOST_AUTO_TEST_CASE(concurrent_binds_of_different_ids_one_wins) {
     run(config_for(shared_server()), [&](owo::client& owo) -> asio::awaitable<void> {
         owo::customer c = co_await create(owo, unique_email("bindrace"));
-        int won = 0, conflicts = 0, other = 0;
         std::string winner;
-        std::vector<std::function<asio::awaitable<void>()>> tasks;
-        for (int i = 0; i < 32; ++i)
-            tasks.push_back([&, i]() -> asio::awaitable<void> {
-                owo::bind_customer_params bind{.external_id = unique_id("cand") + "-" + std::to_string(i)};
-                auto [ec, r] = co_await c.async_bind(bind, asio::as_tuple(asio::use_awaitable));
-                if (!ec) ++won, winner = bind.external_id;
-                else if (ec == error::conflict) ++conflicts;
-                else ++other;
-            });
-        co_await run_all(std::move(tasks));
-        BOOST_TEST(won == 1);
-        BOOST_TEST(conflicts == 31);
-        BOOST_TEST(other == 0);
+        auto r = co_await race(32, [&](int i) -> asio::awaitable<boost::system::error_code> {
+            owo::bind_customer_params bind{.external_id = unique_id("cand") + "-" + std::to_string(i)};
+            auto [ec, bound] = co_await c.async_bind(bind, asio::as_tuple(asio::use_awaitable));
+            if (!ec) winner = bind.external_id;
+            co_return ec;
+        });
+        BOOST_TEST(r.won == 1);
+        BOOST_TEST(r.conflicts == 31);
+        BOOST_TEST(r.other == 0);
         owo::find_customer_params by_id{.id = c.id()};
         BOOST_TEST((co_await owo.find_customer(by_id)).external_id().value_or("") == winner);
     });
