@@ -457,6 +457,68 @@ int allocations(const args& a) {
     return 0;
 }
 
+// ---- 6. the customer pager over 100,000 customers ----------------------------------------------
+// Seeds N customers (32 coroutines, one client), then reads them all through owo::customer_pager
+// in pages of --limit: per-page latency (first vs last pages: keyset paging stays flat) and the
+// client's RSS while paging (one page in memory at a time: flat).
+int pager(const args& a) {
+    const long total = a.num("customers", 100000);
+    const int limit = static_cast<int>(a.num("limit", 100));
+    std::vector<double> page_ms;
+    std::vector<long> rss_kib;
+    long listed = 0, seed_rss = 0;
+    double seed_secs = 0;
+    run_coro([&](asio::io_context& ioc) -> asio::awaitable<void> {
+        owo::client owo(ioc.get_executor(), sdk_config(a));
+        auto run_id = std::to_string(::getpid());
+        auto seed_start = steady_clock::now();
+        long next = 0, workers = 32;
+        asio::steady_timer all_done(ioc, steady_clock::time_point::max());
+        for (long w = 0; w < workers; ++w)
+            asio::co_spawn(ioc, [&]() -> asio::awaitable<void> {
+                for (long i = next++; i < total; i = next++) {
+                    owo::customer_params who{.email = "pager-" + run_id + "-" + std::to_string(i) + "@example.com"};
+                    (void)co_await owo.customer(who);
+                }
+                if (--workers == 0) all_done.cancel();
+            }, asio::detached);
+        boost::system::error_code ec;
+        co_await all_done.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        seed_secs = duration<double>(steady_clock::now() - seed_start).count();
+        seed_rss = current_rss_kib();
+
+        owo::list_customers_params warm{.limit = 1};
+        (void)co_await owo.list_customers(warm);   // the connection is up before the first page
+        owo::list_customers_params params{.limit = limit};
+        owo::customer_pager pages(owo, params);
+        while (true) {
+            auto t0 = steady_clock::now();
+            auto page = co_await pages.next();
+            page_ms.push_back(duration<double, std::milli>(steady_clock::now() - t0).count());
+            if (page.empty()) break;
+            listed += static_cast<long>(page.size());
+            rss_kib.push_back(current_rss_kib());
+        }
+        page_ms.pop_back();   // the empty answer after the last page is no page
+    });
+    if (page_ms.empty()) return 1;
+    auto median_of = [](std::vector<double> v) {
+        std::sort(v.begin(), v.end());
+        return v[v.size() / 2];
+    };
+    std::size_t k = std::min<std::size_t>(10, page_ms.size());
+    double first10 = median_of({page_ms.begin(), page_ms.begin() + static_cast<long>(k)});
+    double last10 = median_of({page_ms.end() - static_cast<long>(k), page_ms.end()});
+    long rss_max = *std::max_element(rss_kib.begin(), rss_kib.end());
+    std::printf("seeded %ld customers in %.1f s; listed %ld in %zu pages of %d\n", total, seed_secs, listed, page_ms.size(), limit);
+    std::printf("| page latency ms: first | last | median first 10 | median last 10 | last/first (medians) |\n");
+    std::printf("| %.2f | %.2f | %.2f | %.2f | %.2fx |\n", page_ms.front(), page_ms.back(), first10, last10, last10 / first10);
+    std::printf("| client RSS MiB: after seeding | after page 1 | max while paging | after last page | peak (ru_maxrss, seeding included) |\n");
+    std::printf("| %.1f | %.1f | %.1f | %.1f | %.1f |\n", seed_rss / 1024.0, rss_kib.front() / 1024.0, rss_max / 1024.0,
+                rss_kib.back() / 1024.0, peak_rss_kib() / 1024.0);
+    return listed >= total ? 0 : 1;
+}
+
 int usage() {
     std::fprintf(stderr,
                  "usage: owostack-bench COMMAND --url https://127.0.0.1:PORT/v1 --ca CA.pem [--key KEY] [options]\n"
@@ -464,7 +526,8 @@ int usage() {
                  "  throughput  [--levels 1,8,64,1024 --seconds 3]\n"
                  "  inflight    [--calls 10000 --pool 16]      peak RSS with many calls in flight\n"
                  "  server      [--connections 64 --seconds 3 --windows 3] owostack-local vs trivial Beast server\n"
-                 "  allocations [--calls 2000]                 heap allocations per call\n");
+                 "  allocations [--calls 2000]                 heap allocations per call\n"
+                 "  pager       [--customers 100000 --limit 100] customer_pager: page latency first/last, RSS\n");
     return 2;
 }
 
@@ -480,6 +543,7 @@ int main(int argc, char** argv) {
         if (cmd == "inflight") return inflight(a);
         if (cmd == "server") return server_load(a);
         if (cmd == "allocations") return allocations(a);
+        if (cmd == "pager") return pager(a);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "owostack-bench %s: %s\n", cmd.c_str(), e.what());
         return 1;

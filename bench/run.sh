@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every benchmark against a fresh owostack-local (in-memory store) on loopback.
 # ROUNDS (default 5) repetitions of each; the medians and min-max go into bench/README.md by hand.
-# Usage: bash bench/run.sh [overhead|throughput|inflight|server|allocations ...]
+# Usage: bash bench/run.sh [overhead|throughput|inflight|server|allocations|pager ...]
+# (pager is not in the default set: it seeds 100,000 customers; ROUNDS=1 bash bench/run.sh pager)
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 owo_install_deps
 owo_build owostack-local owostack-bench

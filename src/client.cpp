@@ -37,9 +37,17 @@ std::string user_agent(const config& cfg) {
 
 } // namespace
 
-client_impl::client_impl(asio::any_io_executor ex, config c)
+client_impl::client_impl(asio::any_io_executor ex, config c, io_environment* other_env)
     : executor(ex), cfg(std::move(c)), base(check_config(cfg)), tls(make_tls_context(cfg)),
-      env(executor, tls, base, cfg), http(env, cfg, make_fixed_headers(base, cfg.secret_key, user_agent(cfg)), base.tls) {}
+      real_env(executor, tls, base, cfg), env(other_env ? *other_env : real_env),
+      http(env, cfg, make_fixed_headers(base, cfg.secret_key, user_agent(cfg)), base.tls) {}
+
+client client_access::make(asio::any_io_executor ex, config cfg, io_environment& env) {
+    client c;
+    c.executor_ = ex;
+    c.impl_ = std::make_shared<client_impl>(std::move(ex), std::move(cfg), &env);
+    return c;
+}
 
 namespace {
 
@@ -52,7 +60,8 @@ outcome<R> failure(error_code ec, std::string code, std::string message) {
     return out;
 }
 
-/// Everything that is decided before the network: an empty handle, invalid params.
+/// Everything that is decided before the network: an empty handle, invalid params, an
+/// extension asked of the hosted API.
 template <class Op>
 std::optional<outcome<typename Op::result>> refuse(const client_impl* impl, const typename Op::params& p) {
     using R = typename Op::result;
@@ -61,6 +70,8 @@ std::optional<outcome<typename Op::result>> refuse(const client_impl* impl, cons
                           "empty handle: this owo::client or owo::customer was default-constructed or moved from");
     if (std::string why = operation<Op>::invalid_reason(p); !why.empty())
         return failure<R>(error::invalid_argument, "invalid_argument", std::move(why));
+    if (std::string why = operation<Op>::unsupported_reason(impl->base, p); !why.empty())
+        return failure<R>(error::not_supported, "not_supported", std::move(why));
     return std::nullopt;
 }
 
@@ -145,11 +156,15 @@ void client::start(typename Op::params p, diagnostics* diag, handler<typename Op
                        })));
 }
 
+template <class Op>
+asio::awaitable<typename Op::result> client::call(typename Op::params p) const {
+    return run_or_throw<Op>(impl_, *this, std::move(p));
+}
+
 // Every operation of the table: the awaitable member and the token forms' entry point.
-#define OWOSTACK_DEFINE_OPERATION(name, method_, path_, params_, result_, retry_, scope_, member_)            \
-    asio::awaitable<result_> client::name(params_ p) const {                                                \
-        return run_or_throw<op::name>(impl_, *this, std::move(p));                                          \
-    }                                                                                                        \
+#define OWOSTACK_DEFINE_OPERATION(name, method_, path_, params_, result_, retry_, scope_, handle_, api_, member_) \
+    asio::awaitable<result_> client::name(params_ p) const { return call<op::name>(std::move(p)); }         \
+    template asio::awaitable<result_> client::call<op::name>(params_) const;                                \
     template void client::start<op::name>(params_, diagnostics*, handler<result_>) const;
 OWOSTACK_OPERATIONS(OWOSTACK_DEFINE_OPERATION)
 #undef OWOSTACK_DEFINE_OPERATION

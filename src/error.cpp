@@ -30,6 +30,7 @@ public:
         case error::bad_response: return "bad response from server";
         case error::timeout: return "request deadline exceeded";
         case error::pool_exhausted: return "no connection available before the deadline";
+        case error::not_supported: return "not supported by this API (an owostack-local extension)";
         }
         return "unknown owostack error";
     }

@@ -1,10 +1,13 @@
 #include "json_mapping.hpp"
+#include "operation.hpp"
 #include "transport.hpp"
 #include "urls.hpp"
 #include "validation.hpp"
 
 #include <chrono>
 #include <cmath>
+
+#include <boost/json/serialize.hpp>
 
 namespace owo {
 
@@ -83,6 +86,15 @@ std::optional<time_point> opt_time(const json::object& o, std::string_view key) 
     const json::value* v = field(o, key);
     if (!v) return std::nullopt;
     return detail::parse_timestamp(*v);
+}
+
+/// The array under `key` (required), each element decoded as T.
+template <class T>
+std::vector<T> req_array(const json::object& o, std::string_view key) {
+    const json::value* v = field(o, key);
+    if (!v) throw decode_error("missing field '" + std::string(key) + "'");
+    if (!v->is_array()) wrong_type(key, "an array");
+    return json::value_to<std::vector<T>>(*v);
 }
 
 // ---- writing ---------------------------------------------------------------------------------
@@ -190,6 +202,7 @@ void tag_invoke(json::value_from_tag, json::value& jv, const customer_params& p)
     o["email"] = p.email;
     put(o, "name", p.name);
     put(o, "metadata", p.metadata);
+    put(o, "externalOrganizationId", p.external_organization_id);
 }
 
 void tag_invoke(json::value_from_tag, json::value& jv, const attach_params& p) {
@@ -251,6 +264,10 @@ customer_record tag_invoke(json::value_to_tag<customer_record>, const json::valu
     r.metadata = opt_object(o, "metadata");
     r.created_at = opt_time(o, "createdAt").value_or(time_point{});
     r.updated_at = opt_time(o, "updatedAt").value_or(r.created_at);
+    r.external_id = opt_string(o, "externalId");
+    r.external_organization_id = opt_string(o, "externalOrganizationId");
+    r.version = opt_int(o, "version").value_or(0);
+    r.deleted_at = opt_time(o, "deletedAt");
     return r;
 }
 
@@ -376,10 +393,7 @@ entity tag_invoke(json::value_to_tag<entity>, const json::value& jv) {
 list_entities_result tag_invoke(json::value_to_tag<list_entities_result>, const json::value& jv) {
     const auto& o = as_object(jv, "entity list");
     list_entities_result r;
-    const json::value* es = field(o, "entities");
-    if (!es) throw decode_error("missing field 'entities'");
-    if (!es->is_array()) wrong_type("entities", "an array");
-    r.entities = json::value_to<std::vector<entity>>(*es);
+    r.entities = req_array<entity>(o, "entities");
     r.total = opt_int(o, "total").value_or(static_cast<std::int64_t>(r.entities.size()));
     return r;
 }
@@ -461,7 +475,8 @@ std::string check_channels(const std::optional<std::vector<std::string>>& channe
 // §4.1: email required (zod email); id, when given, an external id.
 static std::string invalid_reason_of(const customer_params& p) {
     return first_problem({check_strict_email("email", p.email), check_optional_identifier("id", p.id),
-                          check_metadata("metadata", p.metadata), check_key(p.idempotency_key)});
+                          check_metadata("metadata", p.metadata), check_key(p.idempotency_key),
+                          check_optional_identifier("external_organization_id", p.external_organization_id)});
 }
 
 // §4.6: customer and product required; currency >= 3 characters; callbackUrl a URL. The hosted
@@ -541,6 +556,135 @@ static std::optional<remove_entity_result> recovered(const remove_entity_params&
     done.entity_id = p.entity;
     done.already_removed = true;
     return done;
+}
+
+// ---- the customer lifecycle: mapping and rules (docs/protocol.md, customers [extension]) -----
+
+void tag_invoke(json::value_from_tag, json::value& jv, const update_customer_params& p) {
+    json::object& o = jv.emplace_object();
+    put(o, "name", p.name);
+    put(o, "email", p.email);
+    if (p.metadata) {
+        o["metadata"] = json::value(*p.metadata, o.storage());
+        o["metadataMode"] = p.metadata_mode == metadata_mode::replace ? "replace" : "merge";
+    }
+    if (p.clear_external_organization_id) o["externalOrganizationId"] = nullptr;
+    else put(o, "externalOrganizationId", p.external_organization_id);
+    put(o, "expectedVersion", p.expected_version);
+}
+
+void tag_invoke(json::value_from_tag, json::value& jv, const bind_customer_params& p) {
+    json::object& o = jv.emplace_object();
+    o["externalId"] = p.external_id;
+}
+
+list_customers_result tag_invoke(json::value_to_tag<list_customers_result>, const json::value& jv) {
+    const auto& o = as_object(jv, "customer list");
+    list_customers_result r;
+    r.customers = req_array<customer_record>(o, "customers");
+    r.has_more = opt_bool(o, "hasMore", false);
+    r.next_cursor = opt_string(o, "nextCursor");
+    return r;
+}
+
+delete_customer_result tag_invoke(json::value_to_tag<delete_customer_result>, const json::value& jv) {
+    const auto& o = as_object(jv, "delete customer result");
+    delete_customer_result r;
+    r.id = req_string(o, "id");
+    r.deleted = opt_bool(o, "deleted", false);
+    r.purged = opt_bool(o, "purged", false);
+    return r;
+}
+
+namespace {
+
+constexpr std::size_t max_metadata_keys = 50;
+constexpr std::size_t max_metadata_key_bytes = 40;   // "40 characters", counted as owostack-local does: bytes
+constexpr std::size_t max_metadata_bytes = 16 * 1024;
+
+// The server judges the metadata after applying the change; the SDK judges what it can see: the
+// keys the change keeps or sets (a merge's null deletes) are all in the result.
+std::string check_metadata(const std::optional<json::object>& m) {
+    if (!m) return {};
+    json::object kept;
+    for (const auto& kv : *m) {
+        if (kv.key().size() > max_metadata_key_bytes)
+            return "metadata key '" + std::string(kv.key().substr(0, 60)) + "' is longer than 40 bytes";
+        if (!kv.value().is_null()) kept.emplace(kv.key(), kv.value());
+    }
+    if (kept.size() > max_metadata_keys) return "metadata has more than 50 keys";
+    if (json::serialize(kept).size() > max_metadata_bytes) return "metadata is larger than 16 KiB serialised";
+    return {};
+}
+
+void put_epoch_ms(detail::query_params& q, std::string_view key, const std::optional<time_point>& t) {
+    if (!t) return;
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t->time_since_epoch()).count();
+    q.add_owned(key, std::to_string(ms));
+}
+
+} // namespace
+
+static std::string invalid_reason_of(const find_customer_params& p) {
+    if (int(p.id.has_value()) + int(p.external_id.has_value()) + int(p.email.has_value()) != 1)
+        return "find_customer needs exactly one of id, external_id and email";
+    return first_problem({check_optional_identifier("id", p.id), check_optional_identifier("external_id", p.external_id),
+                          check_optional_email("email", p.email)});
+}
+
+// By id: the row's route (GET customers/{id}, the hosted API has it). Otherwise the lookup.
+static std::string_view path_argument(const find_customer_params& p) { return p.id ? std::string_view(*p.id) : ""; }
+
+static std::optional<detail::route> choose_route(const find_customer_params& p) {
+    if (p.id) return std::nullopt;
+    return detail::route{"customers/lookup", {}, true};
+}
+
+static void put_query(const find_customer_params& p, detail::query_params& q) {
+    if (p.external_id) q.emplace_back("externalId", *p.external_id);
+    if (p.email) q.emplace_back("email", *p.email);
+    if (p.include_deleted) q.emplace_back("includeDeleted", "true");
+}
+
+static std::string invalid_reason_of(const list_customers_params& p) {
+    if (p.limit && (*p.limit < 1 || *p.limit > 100)) return "limit must be between 1 and 100";
+    if (p.offset && *p.offset < 0) return "offset must not be negative";
+    if (p.offset && p.cursor) return "cursor and offset exclude each other: give one";
+    return first_problem({check_optional_identifier("cursor", p.cursor), check_optional_email("email", p.email),
+                          check_optional_identifier("external_organization_id", p.external_organization_id)});
+}
+
+static void put_query(const list_customers_params& p, detail::query_params& q) {
+    if (p.limit) q.add_owned("limit", std::to_string(*p.limit));
+    if (p.cursor) q.emplace_back("cursor", *p.cursor);
+    if (p.offset) q.add_owned("offset", std::to_string(*p.offset));
+    if (p.email) q.emplace_back("email", *p.email);
+    if (p.external_organization_id) q.emplace_back("externalOrganizationId", *p.external_organization_id);
+    put_epoch_ms(q, "createdAfter", p.created_after);
+    put_epoch_ms(q, "createdBefore", p.created_before);
+    if (p.include_deleted) q.emplace_back("includeDeleted", "true");
+}
+
+static std::string invalid_reason_of(const update_customer_params& p) {
+    if (p.external_organization_id && p.clear_external_organization_id)
+        return "external_organization_id and clear_external_organization_id exclude each other";
+    if (p.expected_version && *p.expected_version < 1) return "expected_version must be at least 1";
+    return first_problem({check_identifier("customer", p.customer), check_optional_email("email", p.email),
+                          check_optional_identifier("external_organization_id", p.external_organization_id),
+                          check_metadata(p.metadata), check_key(p.idempotency_key)});
+}
+
+static std::string invalid_reason_of(const delete_customer_params& p) {
+    return first_problem({check_identifier("customer", p.customer), check_key(p.idempotency_key)});
+}
+
+static void put_query(const delete_customer_params& p, detail::query_params& q) {
+    if (p.purge) q.emplace_back("purge", "true");
+}
+
+static std::string invalid_reason_of(const bind_customer_params& p) {
+    return first_problem({check_identifier("customer", p.customer), check_identifier("external_id", p.external_id),
+                          check_key(p.idempotency_key)});
 }
 
 } // namespace owo

@@ -25,6 +25,14 @@ struct outcome {
     R value{};
 };
 
+/// Where one call goes: the path template, its "{...}" argument, and whether the route is an
+/// owostack-local extension (the row's `api` column, unless the params choose the route).
+struct route {
+    std::string_view path;
+    std::string_view argument;
+    bool extension = false;
+};
+
 template <class Op>
 struct operation {
     using params = typename Op::params;
@@ -32,6 +40,10 @@ struct operation {
 
     /// Why `p` cannot be sent, in words naming the field (empty when it can).
     static std::string invalid_reason(const params& p);
+    /// The route of this call: from the row, or from the params' route_of(p) hook.
+    static route route_of(const params& p);
+    /// Why `p` cannot be sent to `base` (an extension route of the hosted API; empty when it can).
+    static std::string unsupported_reason(const base_url& base, const params& p);
     /// Method, target, JSON body, retry class and idempotency key (the same on every attempt).
     static request_spec make_request(const base_url& base, const params& p);
     /// The success body decoded (or bad_response), or the call's failure — unless the failure

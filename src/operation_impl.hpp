@@ -4,6 +4,10 @@
 //   std::string invalid_reason(const P&)                      every struct params type
 //   void put_query(const P&, query_params&)                   GET operations with struct params
 //   std::optional<R> recovered(const P&, const call_result&)  optional: a failure that means done
+//   std::optional<route> choose_route(const P&)               optional: the params pick another
+//                                                             route than the row's (find_customer's lookup)
+//   std::string_view path_argument(const P&)                  optional: the "{...}" argument of a
+//                                                             struct params (default: p.customer)
 #pragma once
 
 #include "ids.hpp"
@@ -14,6 +18,7 @@
 #include <owostack/customer.hpp>
 
 #include <boost/json/monotonic_resource.hpp>
+#include <boost/beast/http/verb.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <optional>
@@ -44,22 +49,56 @@ std::string operation<Op>::invalid_reason(const params& p) {
 }
 
 template <class Op>
+route operation<Op>::route_of(const params& p) {
+    if constexpr (requires { choose_route(p); })
+        if (std::optional<route> chosen = choose_route(p)) return *chosen;
+    route r{Op::path, {}, Op::api == op_api::extension};
+    if constexpr (std::is_same_v<params, std::string>) r.argument = p;
+    else if constexpr (requires { path_argument(p); }) r.argument = path_argument(p);
+    else if constexpr (requires { std::string_view(p.customer); }) r.argument = p.customer;
+    return r;
+}
+
+template <class Op>
+std::string operation<Op>::unsupported_reason(const base_url& base, const params& p) {
+    if (!base.hosted || !route_of(p).extension) return {};
+    std::string why(Op::name);
+    why += " is an owostack-local extension; the hosted Owostack API has no route for it";
+    return why;
+}
+
+constexpr boost::beast::http::verb verb_of(http_method m) {
+    using boost::beast::http::verb;
+    switch (m) {
+    case http_method::post: return verb::post;
+    case http_method::patch: return verb::patch;
+    case http_method::delete_: return verb::delete_;
+    case http_method::get: break;
+    }
+    return verb::get;
+}
+
+template <class Op>
 request_spec operation<Op>::make_request(const base_url& base, const params& p) {
     request_spec s;
-    std::string_view argument;
-    if constexpr (std::is_same_v<params, std::string>) argument = p;
-    if constexpr (Op::method == http_method::post) {
-        s.method = boost::beast::http::verb::post;
-        s.target = make_target(base, Op::path, argument);
-        // The DOM only lives to be serialised: build it in a stack arena (no heap for small bodies).
-        unsigned char scratch[2048];
-        json::monotonic_resource arena(scratch, sizeof scratch);
-        s.body = json::serialize(json::value_from(p, &arena));
-        s.idempotency_key = p.idempotency_key ? *p.idempotency_key : make_uuid_v4();
-    } else {
+    s.method = verb_of(Op::method);
+    const route r = route_of(p);
+    if constexpr (requires(query_params& q) { put_query(p, q); }) {
         query_params query;
-        if constexpr (requires { put_query(p, query); }) put_query(p, query);
-        s.target = make_target(base, Op::path, argument, query);
+        put_query(p, query);
+        s.target = make_target(base, r.path, r.argument, query);
+    } else {
+        s.target = make_target(base, r.path, r.argument);
+    }
+    if constexpr (Op::method != http_method::get) {
+        // A body when the params have a JSON mapping (DELETE has none).
+        if constexpr (requires(json::value& v) { tag_invoke(json::value_from_tag{}, v, p); }) {
+            // The DOM only lives to be serialised: build it in a stack arena (no heap for small bodies).
+            unsigned char scratch[2048];
+            json::monotonic_resource arena(scratch, sizeof scratch);
+            s.body = json::serialize(json::value_from(p, &arena));
+        }
+        s.idempotency_key = p.idempotency_key ? *p.idempotency_key : make_uuid_v4();
     }
     s.safety = safety_of(Op::retry, p);
     return s;
@@ -77,6 +116,13 @@ outcome<typename Op::result> operation<Op>::finish(const params& p, call_result&
         }
         out.ec = r.ec;
         out.diag = std::move(r.diag);
+        // A plain-text 404 (no API's JSON) on an extension route: a server without the extension.
+        if (out.ec == error::not_found && out.diag.body.empty() && route_of(p).extension) {
+            out.ec = error::not_supported;
+            out.diag.code = "not_supported";
+            out.diag.message = std::string(Op::name) +
+                               " is an owostack-local extension; this server has no route for it (plain-text 404)";
+        }
         return out;
     }
     try {

@@ -14,16 +14,18 @@ std::string make_fixed_headers(const base_url& base, std::string_view secret_key
 }
 
 void write_request(std::string& out, const request_spec& spec, std::string_view fixed_headers) {
-    const bool post = spec.method == boost::beast::http::verb::post;
+    using boost::beast::http::verb;
+    // Every write carries its Idempotency-Key; a body (and its type) only when there is one, but
+    // a POST or PATCH always says its length.
+    const bool write = spec.method != verb::get;
+    const bool has_body = !spec.body.empty();
     out.clear();
     out.append(boost::beast::http::to_string(spec.method)).push_back(' ');
     out.append(spec.target).append(" HTTP/1.1\r\n");
     out.append(fixed_headers);
-    if (post) {
-        out.append("Content-Type: application/json\r\n");
-        out.append("Idempotency-Key: ").append(spec.idempotency_key).append("\r\n");
-    }
-    if (post || !spec.body.empty()) {
+    if (has_body) out.append("Content-Type: application/json\r\n");
+    if (write) out.append("Idempotency-Key: ").append(spec.idempotency_key).append("\r\n");
+    if (has_body || spec.method == verb::post || spec.method == verb::patch) {
         char digits[24];
         auto end = std::to_chars(digits, digits + sizeof digits, spec.body.size()).ptr;
         out.append("Content-Length: ").append(digits, end).append("\r\n");

@@ -16,9 +16,9 @@ namespace owo::detail {
 struct request_spec {
     boost::beast::http::verb method = boost::beast::http::verb::get;
     std::string target;           ///< path and query, already encoded
-    std::string body;             ///< JSON text (POST)
+    std::string body;             ///< JSON text (POST, PATCH; empty: none)
     retry_safety safety = retry_safety::idempotent;
-    std::string idempotency_key;  ///< POST: the same on every attempt of this call
+    std::string idempotency_key;  ///< every method but GET: the same on every attempt of this call
 };
 
 /// "Host: ...\r\nAuthorization: Bearer ...\r\nUser-Agent: ...\r\nAccept: application/json\r\n".

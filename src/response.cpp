@@ -87,6 +87,14 @@ std::string zod_issues_summary(std::string_view message) {
     return out;
 }
 
+// The customer lifecycle's error fields: requiredScope (403 insufficient_scope) and
+// currentVersion (409 version_conflict).
+void read_lifecycle_fields(const json::object& body, diagnostics& d) {
+    if (auto s = string_at(body, "requiredScope")) d.required_scope = std::string(*s);
+    if (auto it = body.find("currentVersion"); it != body.end() && it->value().is_int64())
+        d.current_version = it->value().get_int64();
+}
+
 // docs/protocol.md §2.4: code = body.code, else body.error.code; message = body.error (string), else
 // body.error.message (a Zod issue list summarised), else body.message, else details.message (the
 // entitlement-shaped errors of track, §4.8).
@@ -110,6 +118,7 @@ void read_error_body(const json::object& body, diagnostics& d) {
     d.current = number_at(body, "current");
     d.limit = number_at(body, "limit");
     if (auto f = string_at(body, "feature")) d.feature = std::string(*f);
+    read_lifecycle_fields(body, d);
 }
 
 } // namespace

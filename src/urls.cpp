@@ -31,6 +31,20 @@ bool is_loopback_host(std::string_view host) {
     return !ec && a.is_loopback();
 }
 
+bool is_hosted_api_host(std::string_view host) {
+    if (!host.empty() && host.back() == '.') host.remove_suffix(1);   // the root label
+    auto iequals = [&](std::string_view name) {
+        if (host.size() != name.size()) return false;
+        for (std::size_t i = 0; i < name.size(); ++i) {
+            char c = host[i];
+            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+            if (c != name[i]) return false;
+        }
+        return true;
+    };
+    return iequals("api.owostack.com") || iequals("sandbox.owostack.com");
+}
+
 base_url parse_base_url(std::string_view text, boost::system::error_code& ec, std::string& why) {
     base_url out;
     auto fail = [&](std::string msg) {
@@ -56,6 +70,7 @@ base_url parse_base_url(std::string_view text, boost::system::error_code& ec, st
     while (!path.empty() && path.back() == '/') path.pop_back();
     out.path_prefix = path;
     out.text = std::string(out.tls ? "https://" : "http://") + out.host_header() + out.path_prefix;
+    out.hosted = is_hosted_api_host(out.host);
     ec.clear();
     return out;
 }

@@ -21,8 +21,32 @@ namespace owo {
 class customer;
 namespace detail {
 class client_impl;
+struct client_access;   // src/client_impl.hpp: a client over another io_environment (unit tests)
 template <class T>
 concept token_not_diagnostics = !std::is_same_v<std::remove_cvref_t<T>, diagnostics>;
+
+/// Starts an asynchronous call completing with void(error_code, R) — or, for throwing tokens,
+/// void(exception_ptr, R) with an owo::api_error. `start(arg, diag, handler<R>)` begins the
+/// work; `diag` is where it writes the diagnostics of a failure (may be null).
+template <class R, class Token, class Start, class Arg>
+auto initiate_call(Token&& token, diagnostics* diag, Start start, Arg arg) {
+    if constexpr (throws_on_error<Token>) {
+        auto& inner = inner_token(token);
+        return boost::asio::async_initiate<std::remove_reference_t<decltype(inner)>, void(std::exception_ptr, R)>(
+            [start = std::move(start), diag](auto inner_handler, Arg a) {
+                throwing_handler<R, decltype(inner_handler)> h(std::move(inner_handler), diag);
+                diagnostics* d = h.diag();
+                start(std::move(a), d, handler<R>(std::move(h)));
+            },
+            inner, std::move(arg));
+    } else {
+        return boost::asio::async_initiate<Token, void(boost::system::error_code, R)>(
+            [start = std::move(start), diag](auto h, Arg a) {
+                start(std::move(a), diag, handler<R>(std::move(h)));
+            },
+            token, std::move(arg));
+    }
+}
 } // namespace detail
 
 /// The Owostack API client.
@@ -72,7 +96,7 @@ public:
     /// Pool counters (a consistent snapshot; safe from any thread).
     pool_counters stats() const;
 
-#define OWOSTACK_CLIENT_MEMBERS(name, method_, path_, params_, result_, retry_, scope_, member_)             \
+#define OWOSTACK_CLIENT_MEMBERS(name, method_, path_, params_, result_, retry_, scope_, handle_, api_, member_) \
     boost::asio::awaitable<result_> name(params_ p) const;                                                  \
     template <detail::token_not_diagnostics Token = boost::asio::deferred_t>                                \
     auto async_##name(params_ p, Token&& token = {}) const {                                                \
@@ -87,30 +111,25 @@ public:
 
 private:
     friend class owo::customer;
+    template <class Op, auto Items>
+    friend class pager;
+    friend struct detail::client_access;
     client() = default;   // only for an empty owo::customer handle
 
     template <class Op, class Token>
     auto initiate(typename Op::params p, diagnostics* diag, Token&& token) const {
-        using R = typename Op::result;
-        using P = typename Op::params;
         // The initiation holds a copy of the client, so deferred operations stay valid.
-        if constexpr (detail::throws_on_error<Token>) {
-            auto& inner = detail::inner_token(token);
-            return boost::asio::async_initiate<std::remove_reference_t<decltype(inner)>, void(std::exception_ptr, R)>(
-                [self = *this, diag](auto handler, P p) {
-                    detail::throwing_handler<R, decltype(handler)> h(std::move(handler), diag);
-                    diagnostics* d = h.diag();
-                    self.start<Op>(std::move(p), d, detail::handler<R>(std::move(h)));
-                },
-                inner, std::move(p));
-        } else {
-            return boost::asio::async_initiate<Token, void(boost::system::error_code, R)>(
-                [self = *this, diag](auto handler, P p) {
-                    self.start<Op>(std::move(p), diag, detail::handler<R>(std::move(handler)));
-                },
-                token, std::move(p));
-        }
+        return detail::initiate_call<typename Op::result>(
+            std::forward<Token>(token), diag,
+            [self = *this](typename Op::params p, diagnostics* d, detail::handler<typename Op::result> h) {
+                self.start<Op>(std::move(p), d, std::move(h));
+            },
+            std::move(p));
     }
+
+    /// The awaitable form of `Op` (what each named member returns).
+    template <class Op>
+    boost::asio::awaitable<typename Op::result> call(typename Op::params p) const;
 
     /// Runs `Op` on the client's executor and completes `h` on its associated executor
     /// (defined for every operation in src/client.cpp).

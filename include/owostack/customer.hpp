@@ -25,27 +25,30 @@ public:
     const boost::json::object& metadata() const noexcept { return record().metadata; }
     time_point created_at() const noexcept { return record().created_at; }
     time_point updated_at() const noexcept { return record().updated_at; }
+    const std::optional<std::string>& external_id() const noexcept { return record().external_id; }
+    const std::optional<std::string>& external_organization_id() const noexcept { return record().external_organization_id; }
+    std::int64_t version() const noexcept { return record().version; }
     const customer_record& record() const noexcept { return record_ ? *record_ : empty_record(); }
     const owo::client& client() const noexcept { return client_; }
 
-#define OWOSTACK_HANDLE_client_scope(name, params_, result_)
-#define OWOSTACK_HANDLE_customer_scope(name, params_, result_)                                               \
-    boost::asio::awaitable<result_> name(params_ p) const {                                                 \
+#define OWOSTACK_HANDLE_client_scope(name, handle, params_, result_)
+#define OWOSTACK_HANDLE_customer_scope(name, handle, params_, result_)                                       \
+    boost::asio::awaitable<result_> handle(params_ p) const {                                               \
         p.customer = id();                                                                                   \
         return client_.name(std::move(p));                                                                   \
     }                                                                                                        \
     template <detail::token_not_diagnostics Token = boost::asio::deferred_t>                                \
-    auto async_##name(params_ p, Token&& token = {}) const {                                                \
+    auto async_##handle(params_ p, Token&& token = {}) const {                                              \
         p.customer = id();                                                                                   \
         return client_.async_##name(std::move(p), std::forward<Token>(token));                              \
     }                                                                                                        \
     template <class Token = boost::asio::deferred_t>                                                        \
-    auto async_##name(params_ p, diagnostics& diag, Token&& token = {}) const {                             \
+    auto async_##handle(params_ p, diagnostics& diag, Token&& token = {}) const {                           \
         p.customer = id();                                                                                   \
         return client_.async_##name(std::move(p), diag, std::forward<Token>(token));                        \
     }
-#define OWOSTACK_HANDLE_MEMBERS(name, method_, path_, params_, result_, retry_, scope_, member_)             \
-    OWOSTACK_HANDLE_##scope_(name, params_, result_)
+#define OWOSTACK_HANDLE_MEMBERS(name, method_, path_, params_, result_, retry_, scope_, handle_, api_, member_) \
+    OWOSTACK_HANDLE_##scope_(name, handle_, params_, result_)
     OWOSTACK_OPERATIONS(OWOSTACK_HANDLE_MEMBERS)
 #undef OWOSTACK_HANDLE_MEMBERS
 #undef OWOSTACK_HANDLE_customer_scope

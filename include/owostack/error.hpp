@@ -37,6 +37,8 @@ enum class error {
     bad_response,           ///< not the JSON it should be, or over the size limit
     timeout,                ///< the per-call deadline passed
     pool_exhausted,         ///< no connection became free before the deadline
+    not_supported,          ///< an owostack-local extension asked of the hosted API (judged before sending,
+                            ///< or from a plain-text 404 answering the extension's route)
 };
 
 /// The category of owo::error ("owostack").
@@ -58,6 +60,8 @@ struct diagnostics {
     std::string request_id;               ///< server's request id header, when it sent one
     int attempts = 0;                     ///< how many attempts the call made
     boost::json::object body;             ///< the error body as received (empty when not JSON)
+    std::optional<std::string> required_scope;   ///< 403 insufficient_scope: the scope the key lacks
+    std::optional<std::int64_t> current_version; ///< 409 version_conflict: the customer's version now
 
     void clear() { *this = diagnostics{}; }
 };

@@ -18,26 +18,37 @@
 
 // Columns:
 //   name      the member function (and async_NAME)
-//   method    get | post
+//   method    get | post | patch | delete_
 //   path      after the base URL ("/v1"); a segment "{x}" is the params' path argument (for a
-//             std::string params type, the string itself; "x" names it in error messages)
+//             std::string params type, the string itself; for a struct, its `customer` member
+//             or what its path_argument(p) hook returns; "x" names it in error messages)
 //   params    the request type;  result: the answer type
 //   retry     how a retry is judged against a server that ignores Idempotency-Key:
 //             read | idempotent_write | entity_add | entity_remove | counts_usage |
 //             counts_usage_if_sent (counts usage when params.send_event is true)
 //   scope     client_scope | customer_scope (also a method of owo::customer)
+//   handle    customer_scope: the method's name on owo::customer; client_scope: -
+//   api       hosted (the hosted API has the route) | extension (owostack-local only: against
+//             api.owostack.com or sandbox.owostack.com the call ends with error::not_supported
+//             before sending, and a plain-text 404 answering it is read as not_supported)
 //   member    the body member holding the result, "" for the whole body
 #define OWOSTACK_OPERATIONS(X)                                                                                        \
-    X(customer,      post, "customers",        customer_params,      owo::customer,          idempotent_write,     client_scope,   "")      \
-    X(get_customer,  get,  "customers/{customer id}", std::string,   owo::customer,          read,                 client_scope,   "")      \
-    X(attach,        post, "attach",           attach_params,        attach_result,          idempotent_write,     customer_scope, "")      \
-    X(check,         post, "check",            check_params,         check_result,           counts_usage_if_sent, customer_scope, "")      \
-    X(track,         post, "track",            track_params,         track_result,           counts_usage,         customer_scope, "")      \
-    X(add_entity,    post, "entities",         add_entity_params,    add_entity_result,      entity_add,           customer_scope, "")      \
-    X(remove_entity, post, "entities/remove",  remove_entity_params, remove_entity_result,   entity_remove,        customer_scope, "")      \
-    X(list_entities, get,  "entities",         list_entities_params, list_entities_result,   read,                 customer_scope, "")      \
-    X(plans,         get,  "plans",            plans_params,         std::vector<owo::plan>, read,                 client_scope,   "plans") \
-    X(plan,          get,  "plans/{plan slug}", std::string,         owo::plan,              read,                 client_scope,   "plan")
+    X(customer,      post, "customers",        customer_params,      owo::customer,          idempotent_write,     client_scope,   -,             hosted, "")      \
+    X(get_customer,  get,  "customers/{customer id}", std::string,   owo::customer,          read,                 client_scope,   -,             hosted, "")      \
+    X(attach,        post, "attach",           attach_params,        attach_result,          idempotent_write,     customer_scope, attach,        hosted, "")      \
+    X(check,         post, "check",            check_params,         check_result,           counts_usage_if_sent, customer_scope, check,         hosted, "")      \
+    X(track,         post, "track",            track_params,         track_result,           counts_usage,         customer_scope, track,         hosted, "")      \
+    X(add_entity,    post, "entities",         add_entity_params,    add_entity_result,      entity_add,           customer_scope, add_entity,    hosted, "")      \
+    X(remove_entity, post, "entities/remove",  remove_entity_params, remove_entity_result,   entity_remove,        customer_scope, remove_entity, hosted, "")      \
+    X(list_entities, get,  "entities",         list_entities_params, list_entities_result,   read,                 customer_scope, list_entities, hosted, "")      \
+    X(plans,         get,  "plans",            plans_params,         std::vector<owo::plan>, read,                 client_scope,   -,             hosted, "plans") \
+    X(plan,          get,  "plans/{plan slug}", std::string,         owo::plan,              read,                 client_scope,   -,             hosted, "plan")  \
+    X(find_customer, get,  "customers/{customer id}", find_customer_params, owo::customer,   read,                 client_scope,   -,             hosted, "")      \
+    X(list_customers, get, "customers",        list_customers_params, list_customers_result, read,                 client_scope,   -,             extension, "")   \
+    X(list_unresolved_customers, get, "customers/unresolved", list_customers_params, list_customers_result, read, client_scope, -,       extension, "")   \
+    X(update_customer, patch, "customers/{customer}", update_customer_params, owo::customer, idempotent_write,     customer_scope, update,        extension, "")   \
+    X(delete_customer, delete_, "customers/{customer}", delete_customer_params, delete_customer_result, idempotent_write, customer_scope, remove, extension, "") \
+    X(bind_customer, post, "customers/{customer}/bind", bind_customer_params, owo::customer, idempotent_write,     customer_scope, bind,          extension, "")
 
 namespace owo {
 
@@ -45,16 +56,19 @@ class customer;
 
 namespace detail {
 
-enum class http_method { get, post };
+enum class http_method { get, post, patch, delete_ };
 
 /// See the `retry` column above; the rule itself is detail::is_retryable (src/retry_policy.cpp).
 enum class retry_class { read, idempotent_write, entity_add, entity_remove, counts_usage, counts_usage_if_sent };
 
 enum class op_scope { client_scope, customer_scope };
 
+/// Whether the hosted Owostack API has the operation's route (see the `api` column above).
+enum class op_api { hosted, extension };
+
 /// One tag type per operation, carrying its row of the table.
 namespace op {
-#define OWOSTACK_OPERATION_TAG(name_, method_, path_, params_, result_, retry_, scope_, member_)                      \
+#define OWOSTACK_OPERATION_TAG(name_, method_, path_, params_, result_, retry_, scope_, handle_, api_, member_)                      \
     struct name_ {                                                                                                  \
         using params = params_;                                                                                     \
         using result = result_;                                                                                     \
@@ -63,6 +77,7 @@ namespace op {
         static constexpr std::string_view path = path_;                                                             \
         static constexpr retry_class retry = retry_class::retry_;                                                   \
         static constexpr op_scope scope = op_scope::scope_;                                                         \
+        static constexpr op_api api = op_api::api_;                                                                 \
         static constexpr std::string_view member = member_;                                                         \
     };
 OWOSTACK_OPERATIONS(OWOSTACK_OPERATION_TAG)
@@ -70,4 +85,13 @@ OWOSTACK_OPERATIONS(OWOSTACK_OPERATION_TAG)
 } // namespace op
 
 } // namespace detail
+
+/// The auto-pager of a list operation (include/owostack/pager.hpp): `Items` is the result's
+/// member holding one page's items.
+template <class Op, auto Items>
+class pager;
+
+/// Every customer, page by page: `owo::customer_pager pages(client, params)` (include pager.hpp).
+using customer_pager = pager<detail::op::list_customers, &list_customers_result::customers>;
+
 } // namespace owo

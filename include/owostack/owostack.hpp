@@ -5,4 +5,5 @@
 #include <owostack/config.hpp>
 #include <owostack/customer.hpp>
 #include <owostack/error.hpp>
+#include <owostack/pager.hpp>
 #include <owostack/types.hpp>

@@ -25,6 +25,7 @@ struct customer_params {
     std::optional<std::string> name;             ///< replaces the name of an existing customer
     std::optional<boost::json::object> metadata; ///< shallow-merged into existing metadata
     std::optional<std::string> idempotency_key;  ///< default: one generated per call
+    std::optional<std::string> external_organization_id;  ///< [extension] replaces the stored one when given
 };
 
 /// A customer as the API returns it.
@@ -35,6 +36,11 @@ struct customer_record {
     boost::json::object metadata;   ///< empty when the server sent null
     time_point created_at{};
     time_point updated_at{};
+    // owostack-local extensions (absent from the hosted API's answers: empty / 0).
+    std::optional<std::string> external_id;               ///< the id bound to the customer (your id)
+    std::optional<std::string> external_organization_id;
+    std::int64_t version = 0;                              ///< 1 at creation, +1 on every change
+    std::optional<time_point> deleted_at;                  ///< set once soft-deleted
 };
 
 /// Inline customer data for attach/check/track on a customer that may not exist yet.
@@ -236,6 +242,79 @@ struct list_entities_result {
 
 const char* to_string(entity_status s) noexcept;
 
+// ---- the customer lifecycle (owostack-local extensions, except find_customer by id) ---------
+
+/// Find one customer without creating it: exactly one of `id` (the internal id, GET
+/// /v1/customers/{id}, which the hosted API has too), `external_id` or `email` (GET
+/// /v1/customers/lookup, an extension).
+struct find_customer_params {
+    std::optional<std::string> id;
+    std::optional<std::string> external_id;
+    std::optional<std::string> email;          ///< compared case-insensitively
+    bool include_deleted = false;
+};
+
+/// GET /v1/customers (and /customers/unresolved): one page, oldest first (createdAt, then id).
+struct list_customers_params {
+    std::optional<int> limit;                  ///< 1..100 (server default 20)
+    std::optional<std::string> cursor;         ///< a previous page's next_cursor
+    std::optional<std::int64_t> offset;        ///< >= 0; not together with cursor
+    std::optional<std::string> email;
+    std::optional<std::string> external_organization_id;
+    std::optional<time_point> created_after;   ///< exclusive (millisecond precision)
+    std::optional<time_point> created_before;  ///< exclusive
+    bool include_deleted = false;
+};
+
+/// One page of customers. owo::customer_pager (pager.hpp) walks them all.
+struct list_customers_result {
+    std::vector<customer_record> customers;
+    std::optional<std::string> next_cursor;    ///< set while has_more
+    bool has_more = false;
+};
+
+/// How update_customer applies `metadata`.
+enum class metadata_mode {
+    merge,     ///< shallow merge; a null value deletes that key
+    replace,   ///< the given object becomes the metadata
+};
+
+/// PATCH /v1/customers/{id}: change what is given, nothing else. Metadata after the change is
+/// limited to 50 keys, keys of at most 40 bytes and 16 KiB serialised (checked as far as the
+/// SDK can see before sending, by the server after applying).
+struct update_customer_params {
+    std::string customer;                      ///< internal id (filled by owo::customer::update)
+    std::optional<std::string> name;
+    std::optional<std::string> email;
+    std::optional<boost::json::object> metadata;
+    owo::metadata_mode metadata_mode = owo::metadata_mode::merge;
+    std::optional<std::string> external_organization_id;   ///< set it
+    bool clear_external_organization_id = false;           ///< or remove it (sends null); not both
+    std::optional<std::int64_t> expected_version;          ///< >= 1; stale: error::conflict with diagnostics::current_version
+    std::optional<std::string> idempotency_key;
+};
+
+/// DELETE /v1/customers/{id}: soft delete (the customer no longer resolves, lists or counts
+/// entities); purge also erases its personal data for good.
+struct delete_customer_params {
+    std::string customer;                      ///< internal id (filled by owo::customer::remove)
+    bool purge = false;
+    std::optional<std::string> idempotency_key;
+};
+
+struct delete_customer_result {
+    std::string id;
+    bool deleted = false;
+    bool purged = false;
+};
+
+/// POST /v1/customers/{id}/bind: bind your id to a customer created by email alone.
+struct bind_customer_params {
+    std::string customer;                      ///< internal id (filled by owo::customer::bind)
+    std::string external_id;
+    std::optional<std::string> idempotency_key;
+};
+
 // ---- JSON mapping (Boost.JSON conversions, defined in src/json_mapping.cpp) ------------------
 // Requests omit absent optionals (never null); results tolerate unknown fields and accept
 // null where a field is absent.
@@ -247,6 +326,8 @@ void tag_invoke(boost::json::value_from_tag, boost::json::value&, const check_pa
 void tag_invoke(boost::json::value_from_tag, boost::json::value&, const track_params&);
 void tag_invoke(boost::json::value_from_tag, boost::json::value&, const add_entity_params&);
 void tag_invoke(boost::json::value_from_tag, boost::json::value&, const remove_entity_params&);
+void tag_invoke(boost::json::value_from_tag, boost::json::value&, const update_customer_params&);
+void tag_invoke(boost::json::value_from_tag, boost::json::value&, const bind_customer_params&);
 
 customer_record tag_invoke(boost::json::value_to_tag<customer_record>, const boost::json::value&);
 plan_feature tag_invoke(boost::json::value_to_tag<plan_feature>, const boost::json::value&);
@@ -257,5 +338,7 @@ add_entity_result tag_invoke(boost::json::value_to_tag<add_entity_result>, const
 remove_entity_result tag_invoke(boost::json::value_to_tag<remove_entity_result>, const boost::json::value&);
 entity tag_invoke(boost::json::value_to_tag<entity>, const boost::json::value&);
 list_entities_result tag_invoke(boost::json::value_to_tag<list_entities_result>, const boost::json::value&);
+list_customers_result tag_invoke(boost::json::value_to_tag<list_customers_result>, const boost::json::value&);
+delete_customer_result tag_invoke(boost::json::value_to_tag<delete_customer_result>, const boost::json::value&);
 
 } // namespace owo
