@@ -50,10 +50,14 @@ json::object load_catalog(const std::string& path) {
     boost::system::error_code ec;
     auto v = json::parse(ss.str(), ec);
     if (ec) throw std::invalid_argument("catalog '" + path + "' is not valid JSON: " + ec.message());
-    auto issues = validate_catalog_payload(v);
-    if (!issues.empty())
-        throw std::invalid_argument("catalog '" + path + "': " + json::serialize(issues.front().path) + ": " +
-                                    issues.front().message);
+    if (auto refused = validate_catalog_payload(v, catalog_source::catalog_file)) {
+        std::string why = refused->message;
+        if (!refused->issues.empty()) {
+            const auto& first = refused->issues.front().as_object();
+            why = json::serialize(first.at("path")) + ": " + std::string(first.at("message").as_string());
+        }
+        throw std::invalid_argument("catalog '" + path + "': " + why);
+    }
     return v.as_object();
 }
 

@@ -147,7 +147,12 @@ reply api::dispatch(const http_request& req) {
     const std::string* org = nullptr;
     const std::string* key_name = nullptr;
     if (!m.on_path || m.on_path->needs != scope::public_page) {
-        auto auth = req[http::field::authorization];
+        // Repeated headers arrive joined with ", " (the Fetch API's Headers.get), so a second
+        // Authorization makes the first key's text "<key>," and no key matches.
+        std::string joined;
+        for (auto [it, end] = req.equal_range(http::field::authorization); it != end; ++it)
+            joined += (joined.empty() ? "" : ", ") + std::string(it->value());
+        std::string_view auth = joined;
         constexpr std::string_view bearer = "Bearer ";
         if (auth.size() <= bearer.size() || !auth.starts_with(bearer))
             return reply_for(domain_error{error_kind::unauthenticated, "Missing API Key"});

@@ -195,7 +195,7 @@ void body_validator::check_text(std::string_view key, std::string_view s, std::s
 }
 
 std::string body_validator::required_string(std::string_view key, std::size_t min_length, text kind) {
-    if (obj_ && !obj_->if_contains(key)) type_issue(key, "string", nullptr);
+    require(key, "string");
     if (auto s = optional_string(key, min_length, kind)) return *s;
     return {};
 }
@@ -222,7 +222,7 @@ std::optional<std::string> body_validator::optional_email(std::string_view key) 
 }
 
 std::string body_validator::required_email(std::string_view key) {
-    if (obj_ && !obj_->if_contains(key)) type_issue(key, "string", nullptr);
+    require(key, "string");
     return optional_email(key).value_or("");
 }
 
@@ -236,12 +236,24 @@ std::optional<std::string> body_validator::optional_url(std::string_view key) {
     return s;
 }
 
-std::optional<double> body_validator::optional_number(std::string_view key, std::optional<double> minimum) {
+std::optional<double> body_validator::number(std::string_view key, std::optional<double> minimum, bool integral) {
     auto v = field(key, "number");
     if (!v) return std::nullopt;
     double d = v->to_number<double>();
-    if (!std::isfinite(d)) {
-        type_issue(key, "number", nullptr);
+    if (!std::isfinite(d)) {   // zod 4: invalid_type with received "Infinity"; the message says "number"
+        issues_.push_back(json::object{{"expected", "number"},
+                                       {"code", "invalid_type"},
+                                       {"received", "Infinity"},
+                                       {"path", {json::value(key)}},
+                                       {"message", "Invalid input: expected number, received number"}});
+        return std::nullopt;
+    }
+    if (integral && std::floor(d) != d) {   // .int() aborts the value: no bound is checked after it
+        issues_.push_back(json::object{{"expected", "int"},
+                                       {"format", "safeint"},
+                                       {"code", "invalid_type"},
+                                       {"path", {json::value(key)}},
+                                       {"message", "Invalid input: expected int, received number"}});
         return std::nullopt;
     }
     auto before = issues_.size();
@@ -250,6 +262,46 @@ std::optional<double> body_validator::optional_number(std::string_view key, std:
     if (issues_.size() != before) return std::nullopt;
     return d;
 }
+
+std::optional<double> body_validator::optional_number(std::string_view key, std::optional<double> minimum) {
+    return number(key, minimum, false);
+}
+
+std::optional<double> body_validator::required_number(std::string_view key, std::optional<double> minimum) {
+    require(key, "number");
+    return number(key, minimum, false);
+}
+
+std::optional<double> body_validator::optional_nullable_number(std::string_view key) {
+    if (obj_ && obj_->if_contains(key) && obj_->at(key).is_null()) return std::nullopt;
+    return number(key, std::nullopt, false);
+}
+
+std::optional<double> body_validator::required_int(std::string_view key, double minimum) {
+    require(key, "number");
+    return number(key, minimum, true);
+}
+
+void body_validator::require(std::string_view key, std::string_view expected) {
+    if (obj_ && !obj_->if_contains(key)) type_issue(key, expected, nullptr);
+}
+
+std::optional<bool> body_validator::required_bool(std::string_view key) {
+    require(key, "boolean");
+    return optional_bool(key);
+}
+
+const json::array* body_validator::optional_array(std::string_view key) {
+    auto v = field(key, "array");
+    return v ? &v->get_array() : nullptr;
+}
+
+const json::array* body_validator::required_array(std::string_view key) {
+    require(key, "array");
+    return optional_array(key);
+}
+
+void body_validator::refine(json::array path, std::string_view message) { issues_.push_back(issue("custom", std::move(path), message)); }
 
 std::optional<bool> body_validator::optional_bool(std::string_view key) {
     if (auto v = field(key, "boolean")) return v->get_bool();
@@ -309,21 +361,27 @@ std::optional<std::int64_t> body_validator::optional_integer(std::string_view ke
 }
 
 std::optional<std::string> body_validator::optional_enum(std::string_view key, std::initializer_list<std::string_view> values) {
-    auto v = field(key, "string");
-    if (!v) return std::nullopt;
-    std::string s(v->get_string());
-    for (auto value : values)
-        if (s == value) return s;
+    if (!obj_ || !obj_->if_contains(key)) return std::nullopt;
+    return required_enum(key, values);
+}
+
+std::optional<std::string> body_validator::required_enum(std::string_view key, std::initializer_list<std::string_view> values) {
+    if (!obj_) return std::nullopt;
+    if (auto v = obj_->if_contains(key); v && v->is_string())
+        for (auto value : values)
+            if (v->get_string() == value) return std::string(value);
     issues_.push_back(invalid_option_issue({json::value(key)}, values));
     return std::nullopt;
 }
 
 const json::value* body_validator::nested(std::string_view key) { return field(key, "object"); }
 
-void body_validator::merge(const body_validator& inner, std::string_view key) {
+void body_validator::merge(const body_validator& inner, std::string_view key) { merge(inner, json::array{json::value(key)}); }
+
+void body_validator::merge(const body_validator& inner, const json::array& prefix) {
     for (auto i : inner.all_issues()) {
         auto& path = i.as_object()["path"].as_array();
-        path.insert(path.begin(), json::value(key));
+        path.insert(path.begin(), prefix.begin(), prefix.end());
         issues_.push_back(std::move(i));
     }
 }

@@ -53,9 +53,16 @@ public:
     std::optional<std::string> optional_email(std::string_view key);
     /// z.string().url()
     std::optional<std::string> optional_url(std::string_view key);
-    /// z.number() (.min(minimum) when given); |x| > 1e15 is refused.
+    /// z.number() (.min(minimum) when given); |x| > 1e15 is refused, and so is a number JSON
+    /// cannot carry but a parser reads as Infinity (1e400), as zod refuses Infinity.
     std::optional<double> optional_number(std::string_view key, std::optional<double> minimum = std::nullopt);
+    std::optional<double> required_number(std::string_view key, std::optional<double> minimum = std::nullopt);
+    /// z.number().nullable(): `null` is accepted (and read as absent).
+    std::optional<double> optional_nullable_number(std::string_view key);
+    /// z.number().int() (.min(minimum)): zod's safeint issue for a fraction.
+    std::optional<double> required_int(std::string_view key, double minimum);
     std::optional<bool> optional_bool(std::string_view key);
+    std::optional<bool> required_bool(std::string_view key);
     /// z.record(z.string(), z.unknown())
     std::optional<boost::json::object> optional_record(std::string_view key);
     /// z.array(z.string())
@@ -69,10 +76,20 @@ public:
     std::optional<std::optional<std::string>> optional_nullable_identifier(std::string_view key);
     /// A JSON integer (no fraction) >= `minimum`.
     std::optional<std::int64_t> optional_integer(std::string_view key, std::int64_t minimum);
-    /// One of `values`.
+    /// z.enum(values): anything else, a missing value when required included, is invalid_value.
     std::optional<std::string> optional_enum(std::string_view key, std::initializer_list<std::string_view> values);
+    std::optional<std::string> required_enum(std::string_view key, std::initializer_list<std::string_view> values);
+    /// z.array(...): the array, whose items the caller validates (each with its own
+    /// body_validator, merged under {key, index}).
+    const boost::json::array* optional_array(std::string_view key);
+    const boost::json::array* required_array(std::string_view key);
+    /// The missing-key issue of a required field (zod: expected `expected`, received undefined).
+    void require(std::string_view key, std::string_view expected);
+    /// A refinement's issue (code "custom") at `path` below this object.
+    void refine(boost::json::array path, std::string_view message);
     const boost::json::value* nested(std::string_view key);
     void merge(const body_validator& nested_validator, std::string_view key);
+    void merge(const body_validator& nested_validator, const boost::json::array& prefix);
 
     bool ok() const { return issues_.empty() && !unknown_; }
     /// Every issue (the raw ZodError shape of customers, entities, sync).
@@ -83,6 +100,7 @@ public:
 private:
     boost::json::array all_issues() const;
     const boost::json::value* field(std::string_view key, std::string_view expected);
+    std::optional<double> number(std::string_view key, std::optional<double> minimum, bool integral);
     void type_issue(std::string_view key, std::string_view expected, const boost::json::value* got);
     void check_text(std::string_view key, std::string_view s, std::size_t min_length, text kind);
 

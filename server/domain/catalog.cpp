@@ -1,5 +1,6 @@
 #include "domain/catalog.hpp"
 
+#include "domain/body_validator.hpp"
 #include "domain/time.hpp"
 
 #include "ids.hpp"
@@ -8,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 namespace owo::local {
 
@@ -29,6 +31,17 @@ std::optional<std::int64_t> integer_at(const json::object& o, const char* key) {
         if (p->is_double()) return static_cast<std::int64_t>(p->get_double());
     }
     return std::nullopt;
+}
+
+std::optional<double> number_at(const json::object& o, const char* key) {
+    if (auto p = o.if_contains(key); p && p->is_number()) return p->to_number<double>();
+    return std::nullopt;
+}
+
+/// A number as the catalog holds it: an integer when it is one (JSON has no 4900.0).
+json::value number_json(double d) {
+    if (std::floor(d) == d && std::fabs(d) < 9.007199254740992e15) return static_cast<std::int64_t>(d);
+    return d;
 }
 
 bool bool_at(const json::object& o, const char* key, bool fallback) {
@@ -68,7 +81,7 @@ catalog::catalog(json::object doc) : doc_(std::move(doc)) {
             p.slug = string_at(o, "slug").value_or("");
             p.name = string_at(o, "name").value_or(p.slug);
             p.description = string_at(o, "description");
-            p.price = integer_at(o, "price").value_or(0);
+            p.price = number_at(o, "price").value_or(0);
             p.currency = string_at(o, "currency").value_or("USD");
             p.interval = string_at(o, "interval").value_or("monthly");
             p.billing_type = string_at(o, "billingType").value_or("recurring");
@@ -77,7 +90,12 @@ catalog::catalog(json::object doc) : doc_(std::move(doc)) {
             p.is_addon = bool_at(o, "isAddon", false);
             p.active = bool_at(o, "active", true);
             p.trial_card_required = bool_at(o, "trialCardRequired", false);
-            p.trial_days = integer_at(o, "trialDays").value_or(0);
+            p.trial_days = number_at(o, "trialDays").value_or(0);
+            if (p.billing_type == "one_time") {   // lib/plans.ts sanitizeOneTimePlanFlags
+                p.trial_days = 0;
+                p.trial_card_required = false;
+                p.auto_enable = false;
+            }
             // routes/api/sync.ts reconcilePlanFeatures: a feature the catalog does not define, or
             // one listed with enabled:false, is not part of the plan.
             if (auto fs = array_at(o, "features"))
@@ -128,14 +146,14 @@ json::object catalog::public_plan(const plan_def& p, plan_view view) const {
                       {"slug", p.slug},
                       {"name", p.name},
                       {"description", or_null(p.description)},
-                      {"price", p.price},
+                      {"price", number_json(p.price)},
                       {"currency", p.currency},
                       {"interval", p.interval},
-                      {"type", p.paid() ? "paid" : "free"},
+                      {"type", p.price == 0 ? "free" : "paid"},   // sync.ts: price === 0 ? "free" : "paid"
                       {"billingType", p.billing_type},
                       {"isAddon", p.is_addon},
                       {"planGroup", or_null(p.plan_group)},
-                      {"trialDays", p.trial_days},
+                      {"trialDays", number_json(p.trial_days)},
                       {"trialCardRequired", p.trial_card_required}};
     if (view == plan_view::list) {
         plan["provider"] = nullptr;
@@ -145,102 +163,193 @@ json::object catalog::public_plan(const plan_def& p, plan_view view) const {
     return plan;
 }
 
-std::vector<catalog_issue> validate_catalog_payload(const json::value& payload) {
-    std::vector<catalog_issue> issues;
-    auto issue = [&](json::array path, std::string msg) { issues.push_back({std::move(path), std::move(msg)}); };
-    if (!payload.is_object()) {
-        issue({}, "Expected object");
-        return issues;
+namespace {
+
+using text = body_validator::text;
+
+/// Validates each item of `items` (an array the caller got from `v`) as an object with `item`,
+/// merging its issues under {key, index}.
+template <class Item>
+void each_item(body_validator& v, std::string_view key, const json::array* items, Item item) {
+    if (!items) return;
+    for (std::size_t i = 0; i < items->size(); ++i) {
+        body_validator inner = item((*items)[i]);
+        v.merge(inner, json::array{json::value(key), json::value(i)});
     }
-    const auto& root = payload.get_object();
-    auto require_string = [&](const json::object& o, json::array path, const char* key) {
-        auto p = o.if_contains(key);
-        path.emplace_back(key);
-        if (!p) issue(std::move(path), "Required");
-        else if (!p->is_string() || p->get_string().empty()) issue(std::move(path), "Expected non-empty string");
+}
+
+body_validator feature_schema(const json::value& f, catalog_source source) {
+    body_validator v(f, source == catalog_source::catalog_file
+                            ? std::initializer_list<std::string_view>{"slug", "type", "name", "meterType", "unit"}
+                            : std::initializer_list<std::string_view>{"slug", "type", "name", "meterType"});
+    v.required_string("slug", 1, text::identifier);
+    v.required_enum("type", {"metered", "boolean"});
+    v.required_string("name", 1, text::free);
+    v.optional_enum("meterType", {"consumable", "non_consumable"});
+    if (source == catalog_source::catalog_file) v.optional_string("unit");
+    return v;
+}
+
+body_validator tier_schema(const json::value& t) {
+    body_validator v(t, {"upTo", "unitPrice", "flatFee"});
+    v.require("upTo", "number");
+    v.optional_nullable_number("upTo");
+    auto unit_price = v.optional_number("unitPrice");
+    auto flat_fee = v.optional_number("flatFee");
+    // .refine() runs only on a tier that passed its shape.
+    if (v.ok() && !unit_price && !flat_fee) v.refine({}, "Each tier must define unitPrice, flatFee, or both");
+    return v;
+}
+
+body_validator plan_feature_schema(const json::value& f) {
+    body_validator v(f, {"slug", "enabled", "limit", "trialLimit", "reset", "usageModel", "pricePerUnit", "ratingModel", "tiers",
+                         "overage", "overagePrice", "maxOverageUnits", "billingUnits", "creditCost"});
+    v.required_string("slug", 1, text::identifier);
+    v.required_bool("enabled");
+    v.optional_nullable_number("limit");
+    v.optional_nullable_number("trialLimit");
+    v.optional_string("reset");
+    v.optional_enum("usageModel", {"included", "usage_based", "prepaid"});
+    v.optional_number("pricePerUnit");
+    v.optional_enum("ratingModel", {"package", "graduated", "volume"});
+    each_item(v, "tiers", v.optional_array("tiers"), tier_schema);
+    v.optional_enum("overage", {"block", "charge"});
+    for (const char* key : {"overagePrice", "maxOverageUnits", "billingUnits", "creditCost"}) v.optional_number(key);
+    return v;
+}
+
+body_validator plan_schema(const json::value& p, catalog_source source) {
+    std::initializer_list<std::string_view> keys{"slug",  "name",     "description", "price",      "currency",
+                                                 "interval", "billingType", "planGroup", "trialDays", "provider",
+                                                 "metadata", "autoEnable", "isAddon",   "features"};
+    std::initializer_list<std::string_view> file_keys{"slug",      "name",     "description", "price",      "currency",
+                                                      "interval",  "billingType", "planGroup", "trialDays", "provider",
+                                                      "metadata",  "autoEnable", "isAddon",   "features",   "active",
+                                                      "trialCardRequired"};
+    body_validator v(p, source == catalog_source::catalog_file ? file_keys : keys);
+    v.required_string("slug", 1, text::identifier);
+    v.required_string("name", 1, text::free);
+    v.optional_string("description");
+    v.required_number("price");
+    v.required_string("currency", 0, text::free);
+    v.required_string("interval", 0, text::free);
+    v.optional_enum("billingType", {"recurring", "one_time"});
+    v.optional_string("planGroup");
+    v.optional_number("trialDays");
+    v.optional_string("provider");
+    v.optional_record("metadata");
+    v.optional_bool("autoEnable");
+    v.optional_bool("isAddon");
+    each_item(v, "features", v.required_array("features"), plan_feature_schema);
+    if (source == catalog_source::catalog_file) {
+        v.optional_bool("active");
+        v.optional_bool("trialCardRequired");
+    }
+    return v;
+}
+
+body_validator credit_system_schema(const json::value& c) {
+    body_validator v(c, {"slug", "name", "description", "features"});
+    v.required_string("slug", 1, text::identifier);
+    v.required_string("name", 1, text::free);
+    v.optional_string("description");
+    each_item(v, "features", v.required_array("features"), [](const json::value& f) {
+        body_validator fv(f, {"feature", "creditCost"});
+        fv.required_string("feature", 1, text::identifier);
+        fv.required_number("creditCost", 0);
+        return fv;
+    });
+    return v;
+}
+
+body_validator credit_pack_schema(const json::value& c) {
+    body_validator v(c, {"slug", "name", "description", "credits", "price", "currency", "creditSystem", "provider", "metadata"});
+    v.required_string("slug", 1, text::identifier);
+    v.required_string("name", 1, text::free);
+    v.optional_string("description");
+    v.required_int("credits", 1);
+    v.required_int("price", 0);
+    v.required_string("currency", 3, text::free);
+    v.required_string("creditSystem", 1, text::identifier);
+    v.optional_string("provider");
+    v.optional_record("metadata");
+    return v;
+}
+
+/// lib/plan-feature-normalization.ts validatePlanFeaturePricingConfig over what sync.ts passes
+/// it (normalizePlanFeaturePricingConfig of the plan feature); null when the config is sound.
+std::optional<std::string> pricing_config_error(const json::object& f) {
+    std::string usage = string_at(f, "usageModel").value_or("included");
+    std::string rating = string_at(f, "ratingModel").value_or("package");
+    bool usage_based = usage == "usage_based";
+    std::string overage = usage_based ? "charge" : string_at(f, "overage").value_or("block");
+    auto price_per_unit = rating == "package" ? number_at(f, "pricePerUnit") : std::nullopt;
+    auto billing_units = rating == "package" ? number_at(f, "billingUnits").value_or(1) : 1.0;
+    std::pair<const char*, std::optional<double>> numeric[] = {
+        {"limitValue", usage_based ? std::nullopt : number_at(f, "limit")},
+        {"pricePerUnit", price_per_unit},
+        {"overagePrice", usage_based ? std::nullopt : number_at(f, "overagePrice")},
+        {"billingUnits", billing_units},
+        {"maxOverageUnits", number_at(f, "maxOverageUnits")},
+        {"creditCost", number_at(f, "creditCost").value_or(0)},
     };
-    auto optional_kind = [&](const json::object& o, json::array path, const char* key, json::kind k, const char* what) {
-        auto p = o.if_contains(key);
-        if (!p || p->kind() == k || (k == json::kind::double_ && p->is_number())) return;
-        path.emplace_back(key);
-        issue(std::move(path), std::string("Expected ") + what);
-    };
-    for (const char* section : sections) {
-        auto v = root.if_contains(section);
-        if (!v) continue;
-        if (!v->is_array()) {
-            issue({section}, "Expected array");
+    for (const auto& [field, value] : numeric)
+        if (value && *value < 0) return std::string(field) + " must be a non-negative number.";
+    if (billing_units <= 0) return "billingUnits must be greater than 0.";
+    if (rating == "package") {   // the normalisation dropped any tiers
+        if (usage_based && !price_per_unit) return "Usage-based package pricing requires pricePerUnit.";
+        if (usage == "included" && overage == "charge" && !number_at(f, "overagePrice") && !price_per_unit)
+            return "Charge overage pricing requires overagePrice or pricePerUnit.";
+        return std::nullopt;
+    }
+    const json::array* tiers = array_at(f, "tiers");
+    if (!tiers || tiers->empty()) return rating + " pricing requires at least one tier.";
+    double previous_up_to = 0;
+    for (std::size_t i = 0; i < tiers->size(); ++i) {
+        const auto& t = (*tiers)[i].get_object();
+        std::string n = std::to_string(i + 1);
+        auto unit_price = number_at(t, "unitPrice"), flat_fee = number_at(t, "flatFee");
+        if (unit_price && *unit_price < 0) return "Tier " + n + " must have a non-negative unitPrice.";
+        if (flat_fee && *flat_fee < 0) return "Tier " + n + " must have a non-negative flatFee.";
+        auto up_to = number_at(t, "upTo");
+        if (!up_to) {
+            if (i + 1 != tiers->size()) return std::string("Only the last tier can be open-ended.");
             continue;
         }
-        std::size_t i = 0;
-        for (const auto& item : v->get_array()) {
-            json::array at{section, i++};
-            if (!item.is_object()) {
-                issue(at, "Expected object");
-                continue;
-            }
-            const auto& o = item.get_object();
-            require_string(o, at, "slug");
-            if (std::string_view(section) == "features") {
-                require_string(o, at, "name");
-                auto type = string_at(o, "type");
-                if (!type || (*type != "metered" && *type != "boolean" && *type != "static")) {
-                    auto p = at;
-                    p.emplace_back("type");
-                    issue(p, "Expected 'metered' | 'boolean' | 'static'");
-                }
-                if (auto mt = o.if_contains("meterType");
-                    mt && !(mt->is_string() && (mt->get_string() == "consumable" || mt->get_string() == "non_consumable"))) {
-                    auto p = at;
-                    p.emplace_back("meterType");
-                    issue(p, "Expected 'consumable' | 'non_consumable'");
-                }
-            } else if (std::string_view(section) == "plans") {
-                require_string(o, at, "name");
-                require_string(o, at, "currency");
-                require_string(o, at, "interval");
-                auto price = o.if_contains("price");
-                if (!price || !price->is_number() || price->to_number<double>() < 0 ||
-                    std::floor(price->to_number<double>()) != price->to_number<double>()) {
-                    auto p = at;
-                    p.emplace_back("price");
-                    issue(p, "Expected a non-negative integer (minor units)");
-                }
-                optional_kind(o, at, "autoEnable", json::kind::bool_, "boolean");
-                optional_kind(o, at, "isAddon", json::kind::bool_, "boolean");
-                optional_kind(o, at, "trialDays", json::kind::double_, "number");
-                optional_kind(o, at, "planGroup", json::kind::string, "string");
-                optional_kind(o, at, "description", json::kind::string, "string");
-                auto fs = o.if_contains("features");
-                if (!fs || !fs->is_array()) {
-                    auto p = at;
-                    p.emplace_back("features");
-                    issue(p, "Expected array");
-                    continue;
-                }
-                std::size_t j = 0;
-                for (const auto& fv : fs->get_array()) {
-                    json::array fat = at;
-                    fat.emplace_back("features");
-                    fat.emplace_back(j++);
-                    if (!fv.is_object()) {
-                        issue(fat, "Expected object");
-                        continue;
-                    }
-                    const auto& fo = fv.get_object();
-                    require_string(fo, fat, "slug");
-                    optional_kind(fo, fat, "enabled", json::kind::bool_, "boolean");
-                    optional_kind(fo, fat, "reset", json::kind::string, "string");
-                    if (auto l = fo.if_contains("limit"); l && !l->is_null() && !(l->is_number() && l->to_number<double>() >= 0)) {
-                        auto p = fat;
-                        p.emplace_back("limit");
-                        issue(p, "Expected a non-negative number or null");
-                    }
-                }
-            }
-        }
+        if (*up_to <= previous_up_to) return "Tier " + n + " must end above tier " + std::to_string(i) + ".";
+        previous_up_to = *up_to;
     }
-    return issues;
+    return std::nullopt;
+}
+
+} // namespace
+
+std::optional<domain_error> validate_catalog_payload(const json::value& payload, catalog_source source) {
+    body_validator v(payload, {"defaultProvider", "features", "creditSystems", "creditPacks", "plans"});
+    v.optional_string("defaultProvider");
+    each_item(v, "features", v.required_array("features"), [&](const json::value& f) { return feature_schema(f, source); });
+    each_item(v, "creditSystems", v.optional_array("creditSystems"), credit_system_schema);
+    each_item(v, "creditPacks", v.optional_array("creditPacks"), credit_pack_schema);
+    each_item(v, "plans", v.required_array("plans"), [&](const json::value& p) { return plan_schema(p, source); });
+    if (!v.ok()) return v.error();
+
+    // The payload's own feature types decide which plan features are booleans (sync.ts
+    // featureTypeBySlug); any other, an unknown slug included, has its pricing checked.
+    const auto& root = payload.get_object();
+    std::map<std::string, std::string> types;
+    for (const auto& f : root.at("features").get_array())
+        types.emplace(f.at("slug").get_string(), f.at("type").get_string());
+    for (const auto& p : root.at("plans").get_array())
+        for (const auto& fv : p.at("features").get_array()) {
+            const auto& f = fv.get_object();
+            std::string slug(f.at("slug").get_string());
+            if (auto t = types.find(slug); t != types.end() && t->second == "boolean") continue;
+            if (auto reason = pricing_config_error(f))
+                return domain_error{error_kind::invalid, "Invalid pricing config for plan '" +
+                                                             std::string(p.at("slug").get_string()) + "' feature '" + slug +
+                                                             "': " + *reason};
+        }
+    return std::nullopt;
 }
 
 json::object merge_catalog(json::object& current, const json::object& payload) {

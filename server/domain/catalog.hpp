@@ -2,6 +2,8 @@
 // parsed and validated, merged by slug the way `POST /v1/sync` does, and rendered as PublicPlan.
 #pragma once
 
+#include "domain/result.hpp"
+
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
@@ -15,7 +17,7 @@
 namespace owo::local {
 
 struct feature_def {
-    std::string slug, name, type;   // type: metered | boolean | static
+    std::string slug, name, type;   // type: metered | boolean
     std::string meter_type;         // consumable | non_consumable (metered only)
     std::optional<std::string> unit;
     bool consumable() const { return type == "metered" && meter_type != "non_consumable"; }
@@ -33,11 +35,11 @@ struct plan_feature_def {
 struct plan_def {
     std::string id, slug, name;
     std::optional<std::string> description;
-    std::int64_t price = 0;
+    double price = 0;   // minor units; any number a sync accepted
     std::string currency, interval, billing_type;
     std::optional<std::string> plan_group;
     bool auto_enable = false, is_addon = false, active = true, trial_card_required = false;
-    std::int64_t trial_days = 0;
+    double trial_days = 0;
     std::vector<plan_feature_def> features;
 
     const plan_feature_def* feature(const std::string& slug) const;
@@ -68,12 +70,15 @@ private:
 /// Each organisation's catalog.
 using catalog_map = std::map<std::string, std::shared_ptr<const catalog>>;
 
-/// Problems with a sync payload, as (path, message) pairs; empty when it is acceptable.
-struct catalog_issue {
-    boost::json::array path;
-    std::string message;
-};
-std::vector<catalog_issue> validate_catalog_payload(const boost::json::value& payload);
+/// Where a catalog payload comes from. A catalog file ([extension], loaded at start) may also
+/// carry what only the dashboard sets upstream: a feature's `unit`, a plan's `active` and
+/// `trialCardRequired`.
+enum class catalog_source { sync_request, catalog_file };
+
+/// routes/api/sync.ts: syncPayloadSchema (zod 4 issues, every one; unknown keys refused as on
+/// every route, docs/protocol.md §6), then validatePlanFeaturePricingConfig for each plan
+/// feature that is not a boolean. The error to answer, or none when the payload is acceptable.
+std::optional<domain_error> validate_catalog_payload(const boost::json::value& payload, catalog_source source);
 
 /// Merges `payload` into `current` by slug (never deletes). Returns the sync answer's body
 /// (created/updated/unchanged per section, warnings) and updates `current`.

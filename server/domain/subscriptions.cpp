@@ -107,4 +107,18 @@ void activate_subscription(store& db, const catalog& cat, subscription_row sub, 
     db.update_subscription(sub);
 }
 
+void start_card_trial(store& db, subscription_row sub, std::int64_t now_ms) {
+    for (const char* status : granting_statuses)
+        for (const auto& s : db.subscriptions(sub.customer_id, status))
+            if (s.plan_slug == sub.plan_slug) {   // already on the plan: the card changes nothing
+                db.set_subscription_status(sub.id, "canceled");
+                return;
+            }
+    constexpr std::int64_t minute_ms = 60'000, two_years_ms = 730 * day_ms;
+    if (sub.period_end < now_ms + minute_ms || sub.period_end > now_ms + two_years_ms) sub.period_end = now_ms + 30 * day_ms;
+    sub.status = "trialing";
+    sub.period_start = now_ms;
+    db.update_subscription(sub);
+}
+
 } // namespace owo::local

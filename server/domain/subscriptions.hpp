@@ -44,6 +44,12 @@ std::optional<subscription_row> switchable_subscription(store& db, const catalog
 /// lib/plan-switch.ts detectSwitchType, prices normalised to monthly: new|upgrade|downgrade|lateral.
 const char* switch_type(const plan_def* current, const plan_def& next);
 
+/// A card-required trial's checkout completed (lib/webhooks/handlers/charge-success.ts
+/// handleTrialCreation): `sub` becomes the trialing subscription, ending at the trial end the
+/// attach computed (30 days from now if that is not between a minute and two years away),
+/// unless the customer already has a granting subscription to the plan. Nothing is cancelled.
+void start_card_trial(store& db, subscription_row sub, std::int64_t now_ms);
+
 /// Activates `sub` now (a completed checkout), cancelling the subscription it replaces.
 void activate_subscription(store& db, const catalog& cat, subscription_row sub, std::int64_t now_ms);
 

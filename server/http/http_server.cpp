@@ -15,6 +15,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include <optional>
 #include <sstream>
 
 namespace owo::local {
@@ -49,6 +50,17 @@ std::string to_wire(const http_response& res) {
     std::ostringstream os;
     os << res;
     return os.str();
+}
+
+/// The JSON refusal for a request Beast could not read; none when the peer just went away (or
+/// timed out), as there is no one to answer.
+std::optional<http_response> refusal_for(const boost::system::error_code& ec) {
+    if (ec == http::error::body_limit) return refused_request(413, "Payload Too Large");
+    if (ec == http::error::header_limit) return refused_request(431, "Request Header Fields Too Large");
+    if (ec.category() != http::make_error_code(http::error::end_of_stream).category() || ec == http::error::end_of_stream ||
+        ec == http::error::partial_message)
+        return std::nullopt;
+    return refused_request(400, "Bad Request");   // request line, header, Content-Length, chunking
 }
 
 beast::tcp_stream& lowest(beast::tcp_stream& s) { return s; }
@@ -86,18 +98,8 @@ struct session_runner {
             tcp.expires_after(srv.opts_.idle_timeout);
             auto [ec, n] = co_await http::async_read(stream, buffer, parser, tuple_awaitable);
             state->busy = true;
-            if (ec == http::error::body_limit) {
-                co_await write(plain(413, 11, "application/json", R"({"success":false,"error":"Payload Too Large"})", true));
-                break;
-            }
-            if (ec == http::error::header_limit) {
-                co_await write(plain(431, 11, "text/plain", "431 Request Header Fields Too Large", true));
-                break;
-            }
             if (ec) {
-                if (ec.category() == http::make_error_code(http::error::end_of_stream).category() && ec != http::error::end_of_stream &&
-                    ec != http::error::partial_message)
-                    co_await write(plain(400, 11, "text/plain", "400 Bad Request", true));
+                if (auto refusal = refusal_for(ec)) co_await write(std::move(*refusal));
                 break;
             }
             const auto& req = parser.get();

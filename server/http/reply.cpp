@@ -57,17 +57,27 @@ reply reply_for(route_result r) {
     return {200, json_type, js_stringify(std::get<json::object>(*r))};
 }
 
-http_response make_response(reply r, const http_request& req) {
-    http_response res{static_cast<http::status>(r.status), req.version()};
+namespace {
+
+http_response response_with(reply r, unsigned version, bool keep_alive) {
+    http_response res{static_cast<http::status>(r.status), version};
     res.set(http::field::content_type, r.content_type);
     if (!r.allow.empty()) res.set(http::field::allow, r.allow);
     if (r.replayed) res.set("Idempotent-Replayed", "true");
     res.body() = std::move(r.body);
     res.set(http::field::server, "owostack-local");
     res.set("Idempotency-Support", "honoured");
-    res.keep_alive(req.keep_alive());
+    res.keep_alive(keep_alive);
     res.prepare_payload();
     return res;
+}
+
+} // namespace
+
+http_response make_response(reply r, const http_request& req) { return response_with(std::move(r), req.version(), req.keep_alive()); }
+
+http_response refused_request(unsigned status, std::string_view message) {
+    return response_with({status, json_type, js_stringify(json::object{{"success", false}, {"error", message}})}, 11, false);
 }
 
 } // namespace owo::local

@@ -41,4 +41,9 @@ reply reply_for(const domain_error& e);
 /// The response to `req`: `r` plus the headers every answer carries.
 http_response make_response(reply r, const http_request& req);
 
+/// The answer to a request the HTTP layer could not read (broken framing, a malformed request
+/// line or header, a size limit): `status` with {"success":false,"error":message}. The
+/// connection closes after it, as the bytes that follow cannot be trusted to start a request.
+http_response refused_request(unsigned status, std::string_view message);
+
 } // namespace owo::local

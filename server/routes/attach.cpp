@@ -1,12 +1,14 @@
 // POST /v1/attach, as routes/api/checkout.ts (createCheckoutRoute, the attach handler) and
 // lib/plan-switch.ts executeSwitch answer it: trials, new subscriptions, upgrades (paid plans
 // through checkout), lateral switches and downgrades scheduled for the period's end.
-// GET /v1/checkout/{token} is the sandbox payment page: fetching it pays and activates the plan.
+// GET /v1/checkout/{token} is the sandbox payment page: fetching it pays and activates the plan
+// (or, for a card-required trial, captures the card and starts the trial).
 #include "routes/routes.hpp"
 
 #include "domain/customers.hpp"
 #include "domain/subscriptions.hpp"
 #include "domain/time.hpp"
+#include "http/json_text.hpp"
 
 #include "ids.hpp"
 
@@ -17,6 +19,8 @@ namespace json = boost::json;
 namespace {
 
 /// The trial branch of the attach handler (trialDays > 0, no card required).
+std::string checkout_url(const request_context& ctx, const std::string& token) { return ctx.public_url + "/v1/checkout/" + token; }
+
 json::object start_trial(request_context& ctx, const customer_row& c, const plan_def& plan) {
     for (const char* status : {"active", "trialing"})
         for (const auto& s : ctx.db.subscriptions(c.id, status))
@@ -26,14 +30,29 @@ json::object start_trial(request_context& ctx, const customer_row& c, const plan
     if (auto old = switchable_subscription(ctx.db, ctx.cat, c.id, plan); old && old->plan_slug != plan.slug)
         ctx.db.set_subscription_status(old->id, "canceled");
     auto sub = new_subscription(ctx, c.id, plan, "trialing");
-    sub.period_end = ctx.now_ms + plan.trial_days * day_ms;
+    sub.period_end = ctx.now_ms + static_cast<std::int64_t>(plan.trial_days * day_ms);
     ctx.db.insert_subscription(sub);
     return {{"success", true},
             {"trial", true},
-            {"message", std::to_string(plan.trial_days) + "-day trial activated"},
+            {"message", js_number_text(plan.trial_days) + "-day trial activated"},
             {"subscription_id", sub.id},
             {"customer_id", c.id},
             {"trial_ends_at", iso8601(sub.period_end)}};
+}
+
+/// The card-required trial branch (5b of the attach handler): a checkout that captures the card
+/// ([local] the sandbox page, as there is never a card on file); completing it starts the
+/// trial, which ends trialDays after this attach (the checkout's pre-calculated trial_ends_at).
+json::object start_card_trial_checkout(request_context& ctx, const customer_row& c, const plan_def& plan) {
+    auto sub = new_subscription(ctx, c.id, plan, "pending_trial_checkout");
+    sub.checkout_token = owo::detail::make_uuid_v4();
+    sub.period_end = ctx.now_ms + static_cast<std::int64_t>(plan.trial_days * day_ms);
+    ctx.db.insert_subscription(sub);
+    return {{"success", true},
+            {"trial", true},
+            {"trial_days", plan.trial_days},
+            {"checkoutUrl", checkout_url(ctx, *sub.checkout_token)},
+            {"reference", *sub.checkout_token}};   // the local provider has no accessCode
 }
 
 /// A switch's answer: {success, type, requiresCheckout, ...}.
@@ -98,7 +117,7 @@ json::object execute_switch(request_context& ctx, const customer_row& c, const p
     sub.checkout_token = owo::detail::make_uuid_v4();
     ctx.db.insert_subscription(sub);
     auto a = switched(type, true);
-    a["checkoutUrl"] = ctx.public_url + "/v1/checkout/" + *sub.checkout_token;
+    a["checkoutUrl"] = checkout_url(ctx, *sub.checkout_token);
     a["message"] = paid_upgrade ? "Checkout created for upgrade to " + plan.name : "Checkout created for " + plan.name;
     return a;
 }
@@ -126,7 +145,8 @@ route_result post_attach(request_context& ctx) {
     if (!who) return who.error();
     const auto& c = *who;
 
-    if (plan->trial_days > 0 && !plan->trial_card_required) return start_trial(ctx, c, *plan);
+    if (plan->trial_days > 0)
+        return plan->trial_card_required ? start_card_trial_checkout(ctx, c, *plan) : start_trial(ctx, c, *plan);
     auto answer = execute_switch(ctx, c, *plan);
     answer["customer_id"] = c.id;
     return answer;
@@ -139,8 +159,9 @@ route_result get_checkout(request_context& ctx) {
     auto cat = ctx.catalogs.find(sub->org);
     if (sub->status == "pending_checkout" && cat != ctx.catalogs.end())
         activate_subscription(ctx.db, *cat->second, *sub, ctx.now_ms);
+    if (sub->status == "pending_trial_checkout") start_card_trial(ctx.db, *sub, ctx.now_ms);
     std::string page = "<!doctype html><title>Owostack sandbox checkout</title><h1>Payment complete</h1>"
-                       "<p>Sandbox payment for plan '" + sub->plan_slug + "' succeeded; the subscription is active.</p>";
+                       "<p>Sandbox payment for plan '" + sub->plan_slug + "' succeeded; the subscription has started.</p>";
     return html_page{std::move(page)};
 }
 

@@ -3,6 +3,8 @@
 // makes the seat limit exact under any concurrency.
 #include "routes/routes.hpp"
 
+#include "routes/query.hpp"
+
 #include "domain/customers.hpp"
 #include "domain/subscriptions.hpp"
 #include "domain/time.hpp"
@@ -101,11 +103,11 @@ route_result post_entities_remove(request_context& ctx) {
 }
 
 route_result get_entities(request_context& ctx) {
-    std::optional<std::string> customer, feature;
-    for (auto p : ctx.query) {
-        if (p.key == "customer" && p.has_value) customer = p.value;
-        if (p.key == "feature" && p.has_value && !p.value.empty()) feature = p.value;
-    }
+    // customers.ts listEntitiesRoute query: customer and feature, z.string().optional().
+    query_reader q(ctx.query);
+    auto customer = q.string("customer"), feature = q.string("feature");
+    if (!q.ok()) return q.error();
+    if (feature && feature->empty()) feature.reset();
     if (!customer || customer->empty()) return domain_error{error_kind::invalid, "Customer parameter required"};
     auto who = resolve_existing(ctx, *customer);
     if (!who) return who.error();

@@ -107,8 +107,8 @@ route_result evaluate(request_context& ctx, route_kind k, const access_request& 
 
     // Metered (and track on any feature: the usage meter counts whatever is tracked).
     const auto& pf = *g->feature;
-    auto limit = trial && pf.trial_limit ? pf.trial_limit : pf.limit;
-    if (f->type == "boolean") limit = std::nullopt;
+    std::optional<std::int64_t> limit;   // none: unlimited (booleans count against no limit)
+    if (f->type != "boolean") limit = trial && pf.trial_limit ? *pf.trial_limit : pf.limit;
     auto period = period_for(pf.reset, ctx.now_ms, g->sub.period_end);
     std::string resets_at = iso8601(period.resets_at);
     std::string entity_key = r.entity.value_or("");

@@ -2,20 +2,21 @@
 #include "routes/routes.hpp"
 
 #include "domain/customers.hpp"
+#include "routes/query.hpp"
 
 namespace owo::local {
 
 namespace json = boost::json;
 
 route_result get_plans(request_context& ctx) {
-    std::optional<std::string> group, interval, currency;
-    bool include_inactive = false;
-    for (auto p : ctx.query) {
-        if (p.key == "group") group = p.value;
-        if (p.key == "interval") interval = p.value;
-        if (p.key == "currency") currency = p.value;
-        if (p.key == "includeInactive") include_inactive = p.value == "true";
-    }
+    // plans.ts listPlansRoute query: four z.string().optional(); the handler ignores an empty
+    // filter (`if (group)`) and includes inactive plans only for "true".
+    query_reader q(ctx.query);
+    auto group = q.string("group"), interval = q.string("interval"), currency = q.string("currency");
+    bool include_inactive = q.string("includeInactive") == "true";
+    if (!q.ok()) return q.error();
+    for (auto* filter : {&group, &interval, &currency})
+        if (*filter && (*filter)->empty()) filter->reset();
     // Newest first (orderBy createdAt desc): the catalog keeps creation order.
     json::array plans;
     const auto& all = ctx.cat.plans();

@@ -9,12 +9,22 @@ namespace owo::local {
 
 namespace json = boost::json;
 
-std::optional<std::string> query_reader::raw(std::string_view key) const {
+std::optional<std::string> query_reader::raw(std::string_view key) {
     std::optional<std::string> value;
+    std::size_t seen = 0;
     for (auto p : query_)
-        if (p.key == key) value = p.has_value ? std::string(p.value) : std::string();
+        if (p.key == key && seen++ == 0) value = p.has_value ? std::string(p.value) : std::string();
+    if (seen > 1) {
+        issues_.push_back(json::object{{"expected", "string"},
+                                       {"code", "invalid_type"},
+                                       {"path", path(key)},
+                                       {"message", "Invalid input: expected string, received array"}});
+        return std::nullopt;
+    }
     return value;
 }
+
+std::optional<std::string> query_reader::string(std::string_view key) { return raw(key); }
 
 json::array query_reader::path(std::string_view key) const {
     json::array p;

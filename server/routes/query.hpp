@@ -1,5 +1,6 @@
 // Reads a route's query parameters into typed values, collecting validation issues in Zod's
-// shape (as body_validator does for bodies). Unknown parameters are ignored, as on every GET.
+// shape (as body_validator does for bodies). Unknown parameters are ignored, as on every GET; a
+// known one given twice is `expected string, received array`, as hono's query validator makes it.
 #pragma once
 
 #include "domain/result.hpp"
@@ -18,7 +19,10 @@ class query_reader {
 public:
     explicit query_reader(boost::urls::params_view query) : query_(query) {}
 
-    /// The value when present (the last one if repeated); "" is an issue.
+    /// z.string().optional(): the value when present, "" included. Every reader refuses a
+    /// repeated parameter as the hosted routes' query schemas do (hono hands zod an array).
+    std::optional<std::string> string(std::string_view key);
+    /// The value when present; "" is an issue.
     std::optional<std::string> text(std::string_view key);
     /// A decimal integer within [minimum, maximum].
     std::optional<std::int64_t> integer(std::string_view key, std::int64_t minimum, std::int64_t maximum);
@@ -31,7 +35,7 @@ public:
     domain_error error() const;
 
 private:
-    std::optional<std::string> raw(std::string_view key) const;
+    std::optional<std::string> raw(std::string_view key);
     boost::json::array path(std::string_view key) const;
 
     boost::urls::params_view query_;

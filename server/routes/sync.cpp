@@ -2,8 +2,6 @@
 // slug, never deleting) and stores it; the api installs the new catalog after the commit.
 #include "routes/routes.hpp"
 
-#include "domain/body_validator.hpp"
-
 #include <boost/json/serialize.hpp>
 
 namespace owo::local {
@@ -11,12 +9,7 @@ namespace owo::local {
 namespace json = boost::json;
 
 route_result post_sync(request_context& ctx) {
-    auto issues = validate_catalog_payload(ctx.body);
-    if (!issues.empty()) {
-        json::array list;
-        for (auto& i : issues) list.push_back(issue("custom", std::move(i.path), i.message));
-        return validation_error(std::move(list));
-    }
+    if (auto refused = validate_catalog_payload(ctx.body, catalog_source::sync_request)) return std::move(*refused);
     json::object doc = ctx.cat.document();
     auto answer = merge_catalog(doc, ctx.body.get_object());
     ctx.db.save_catalog(ctx.org, json::serialize(doc));

@@ -628,14 +628,6 @@ struct known_bug {
     std::string what;
 };
 const std::vector<known_bug> known_server_bugs{
-    {{"http_framing", "idempotency_key "}, "without a JSON error body (text/plain)",
-     "refusals at the HTTP layer (malformed request line or headers, control bytes in a header value, 431) are plain text, not JSON"},
-    {{"auth_repeated_header "}, "accepted",
-     "a repeated Authorization header authenticates with its first value; the hosted service joins the values and answers 401"},
-    {{"missing_required /v1/sync", "content_type /v1/sync"}, "accepted",
-     "POST /v1/sync accepts a body without `features` or `plans` (required, docs/protocol.md 4.11); a non-JSON content type is read as {} and accepted"},
-    {{"huge_number /v1/sync"}, "accepted", "POST /v1/sync accepts price 1e400 (Infinity) and stores the plan"},
-    {{"query GET /v1/plans", "query GET /v1/entities"}, "accepted", "a repeated query parameter is accepted (hosted: raw Zod 400, docs/protocol.md 4.5, 4.9)"},
 };
 
 const known_bug* known_for(const std::string& category, const std::string& problem) {

@@ -132,6 +132,26 @@ BOOST_AUTO_TEST_CASE(trial) {
                   R"({"success":true,"trial":true,"message":"Trial already active","subscription_id":"<uuid>","customer_id":"<uuid>","trial_ends_at":"<iso>"})");
 }
 
+// 5b of the attach handler (trialDays > 0, trialCardRequired, no card on file): a card-capture
+// checkout, answered {success, trial, trial_days, checkoutUrl, reference} without customer_id
+// (G26). lib/webhooks/handlers/charge-success.ts handleTrialCreation: once the card is captured
+// the subscription is trialing, ending at the trial end computed at the attach; before that
+// nothing grants.
+BOOST_AUTO_TEST_CASE(trial_with_card_required) {
+    auto id = unique("card");
+    auto r = attach(id, "trial-card");
+    expect_answer(r, 200, R"({"success":true,"trial":true,"trial_days":7,"checkoutUrl":"<url>","reference":"<string>"})");
+    BOOST_TEST(code_of_check(id, "exports") == "no_active_subscription");
+    pay(r);
+    auto check = body_of(post("/v1/check", R"({"customer":")" + id + R"(","feature":"exports"})"));
+    BOOST_TEST(check.at("code").as_string() == "access_granted");
+    BOOST_TEST(check.at("limit").as_int64() == 3);   // the trial limit
+    BOOST_TEST(check.at("details").at("trial").as_bool());
+    BOOST_TEST(check.at("details").at("planName").as_string() == "Trial Card");
+    pay(r);   // the page again changes nothing
+    BOOST_TEST(body_of(post("/v1/check", R"({"customer":")" + id + R"(","feature":"exports"})")) == check);
+}
+
 // attach handler: a customer conflict is a 409 string error.
 BOOST_AUTO_TEST_CASE(ambiguous_customer_is_409) {
     auto email = unique("dup") + "@x.io";

@@ -2,7 +2,13 @@
 // createCustomerRoute and getCustomerRoute handlers, with lib/customers.ts resolveOrCreateCustomer.
 #include "expect.hpp"
 
+#include "store/sqlite_store.hpp"
+
+#include <support/local_server.hpp>
+
 #include <boost/test/unit_test.hpp>
+
+#include <filesystem>
 
 using namespace conformance;
 
@@ -39,6 +45,34 @@ BOOST_AUTO_TEST_CASE(get_by_internal_id_only) {
     auto internal = make_customer(id);
     BOOST_TEST(get("/v1/customers/" + internal).status == 200);
     expect_answer(get("/v1/customers/" + id), 404, R"({"success":false,"error":"Customer not found"})");
+}
+
+// lib/customer-resolution.ts resolveCustomer: an external id that matches two customers is a
+// conflict labelled CUSTOMER_FIELD_LABELS.externalId = "external ID" (G35); the customers route
+// answers it as a 409 string error. The API never creates two customers with one external id, so
+// the database is seeded through the store before an owostack-local of its own opens it.
+BOOST_AUTO_TEST_CASE(ambiguous_external_id_is_409) {
+    namespace fs = std::filesystem;
+    fs::path dir = fs::temp_directory_path() / unique("owostack-conformance-g35");
+    fs::create_directories(dir);
+    std::string db = (dir / "local.db").string();
+    {
+        auto store = owo::local::open_sqlite_store(db);
+        auto t = store->begin();
+        for (const char* id : {"11111111-1111-4111-8111-111111111111", "22222222-2222-4222-8222-222222222222"})
+            store->insert_customer(owo::local::customer_row{.id = id, .org = "org_a", .external_id = "shared-ext",
+                                                            .email = std::string(id, 8) + "@x.io", .name = "n",
+                                                            .created_at = 1, .updated_at = 1});
+        t->commit();
+    }
+    {
+        owo::test::local_server srv(owo::test::local_server_options{.db = db, .catalog = CONFORMANCE_CATALOG});
+        auto r = owo::test::call(srv.port(), srv.ca_file(),
+                                 {.method = "POST", .target = "/v1/customers", .body = R"({"id":"shared-ext","email":"s@x.io"})"});
+        expect_answer(r, 409,
+                      R"({"success":false,"error":"Multiple customers in organization 'org_a' match external ID 'shared-ext'. Use the internal customer ID instead."})");
+    }
+    fs::remove_all(dir);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -81,4 +81,16 @@ BOOST_AUTO_TEST_CASE(list_entities) {
     expect_answer(get("/v1/entities"), 400, R"({"success":false,"error":"Customer parameter required"})");
 }
 
+// listEntitiesRoute query schema {customer, feature: z.string().optional()}: hono's query
+// validator hands zod an array for a repeated parameter (G28); the default hook answers the raw
+// ZodError, every issue in schema order, before the handler runs.
+BOOST_AUTO_TEST_CASE(repeated_query_parameter) {
+    auto id = unique("c");
+    make_customer(id);
+    expect_zod_400(get("/v1/entities?feature=seats&customer=" + id + "&feature=seats&customer=" + id),
+                   R"([{"expected":"string","code":"invalid_type","path":["customer"],"message":"Invalid input: expected string, received array"},)"
+                   R"({"expected":"string","code":"invalid_type","path":["feature"],"message":"Invalid input: expected string, received array"}])");
+    expect_answer(get("/v1/entities?customer=" + id + "&feature="), 200, R"({"success":true,"entities":[],"total":0})");
+}
+
 BOOST_AUTO_TEST_SUITE_END()

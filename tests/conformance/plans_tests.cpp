@@ -52,4 +52,17 @@ BOOST_AUTO_TEST_CASE(list_plans) {
     BOOST_TEST(usd.size() == plans.size());
 }
 
+// listPlansRoute query schema (four z.string().optional()): a repeated parameter is an array,
+// which zod refuses with the raw ZodError (G28).
+BOOST_AUTO_TEST_CASE(repeated_query_parameter) {
+    expect_zod_400(get("/v1/plans?group=main&group=main"),
+                   R"([{"expected":"string","code":"invalid_type","path":["group"],"message":"Invalid input: expected string, received array"}])");
+}
+
+// list handler: `if (group)` — an empty filter filters nothing.
+BOOST_AUTO_TEST_CASE(empty_filter_is_no_filter) {
+    BOOST_TEST(body_of(get("/v1/plans?group=&interval=&currency=")).at("plans").as_array().size() ==
+               body_of(get("/v1/plans")).at("plans").as_array().size());
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,6 +1,8 @@
 // HTTP-level tests of owostack-local: every route, every error status, exact bodies.
 #include "server_helpers.hpp"
 
+#include "api/api.hpp"
+
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/test/unit_test.hpp>
@@ -96,6 +98,7 @@ BOOST_AUTO_TEST_CASE(bad_input_is_refused_and_writes_nothing) {
     BOOST_TEST(huge.status == 413);
     auto big_header = call({.target = "/v1/plans", .headers = {{"X-Filler", std::string(40 * 1024, 'y')}}});
     BOOST_TEST(big_header.status == 431);
+    BOOST_TEST(big_header.body == R"({"success":false,"error":"Request Header Fields Too Large"})");
 
     // None of that created the customer.
     auto listed = get("/v1/entities?customer=" + email);
@@ -202,7 +205,7 @@ BOOST_AUTO_TEST_CASE(check_and_track_codes) {
 BOOST_AUTO_TEST_CASE(sync_creates_updates_and_is_idempotent) {
     std::string feature = unique("feat");
     auto payload = [&](const char* name) {
-        return R"({"features":[{"slug":")" + feature + R"(","type":"boolean","name":")" + name + R"("}]})";
+        return R"({"features":[{"slug":")" + feature + R"(","type":"boolean","name":")" + name + R"("}],"plans":[]})";
     };
     auto created = body_of(post("/v1/sync", payload("One")));
     BOOST_TEST(created.at("features").at("created").at(0).as_string() == feature);
@@ -251,6 +254,22 @@ BOOST_AUTO_TEST_CASE(restart_keeps_data_and_shutdown_is_clean) {
     BOOST_TEST(l.body.find(R"("id":"kept")") != std::string::npos);
     second.stop();
     fs::remove_all(dir);
+}
+
+// The hosted service reads repeated headers joined with ", " (Headers.get), so two
+// Authorization headers make the key "<first key>," and no key at all: 401, whatever the first.
+BOOST_AUTO_TEST_CASE(repeated_authorization_headers_do_not_authenticate) {
+    owo::local::api app(owo::local::api_options{.api_keys = {{"sk_one", "org_one"}}});
+    auto with_keys = [&](std::initializer_list<const char*> values) {
+        owo::local::http_request req{boost::beast::http::verb::get, "/v1/plans", 11};
+        for (const char* v : values) req.insert(boost::beast::http::field::authorization, v);
+        return app.handle(req);
+    };
+    BOOST_TEST(with_keys({"Bearer sk_one"}).result_int() == 200u);
+    auto twice = with_keys({"Bearer sk_one", "Bearer sk_one"});
+    BOOST_TEST(twice.result_int() == 401u);
+    BOOST_TEST(twice.body() == R"({"success":false,"error":"Invalid API Key"})");
+    BOOST_TEST(with_keys({"Bearer sk_one", "Bearer nope"}).body() == R"({"success":false,"error":"Invalid API Key"})");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
