@@ -2,9 +2,13 @@
 #include "command.hpp"
 #include "output.hpp"
 
+#include <owostack/pager.hpp>
+
+#include <boost/asio/use_future.hpp>
 #include <boost/json/parse.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <ostream>
 
 namespace owo::cli {
@@ -24,6 +28,18 @@ std::optional<json::object> metadata_option(const arguments& a) {
     auto v = json::parse(*text, ec);
     if (ec || !v.is_object()) throw usage_error("--metadata must be a JSON object, e.g. '{\"plan\":\"pro\"}'");
     return v.as_object();
+}
+
+/// --NAME as an integer in [lo, hi], if given.
+std::optional<std::int64_t> integer_option(const arguments& a, const std::string& name, std::int64_t lo, std::int64_t hi) {
+    auto text = a.value(name);
+    if (!text) return std::nullopt;
+    std::int64_t v = 0;
+    auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
+    if (ec != std::errc{} || end != text->data() + text->size() || v < lo || v > hi)
+        throw usage_error("--" + name + " must be an integer from " + std::to_string(lo) + " to " + std::to_string(hi) +
+                          ", not '" + *text + "'");
+    return v;
 }
 
 void show_customer(const arguments& a, std::ostream& out, const customer_record& c) {
@@ -63,6 +79,55 @@ void show_plans(const arguments& a, std::ostream& out, const std::vector<plan>& 
     t.print(out);
 }
 
+/// The filters shared by `customers list` and `customers unresolved`.
+list_customers_params list_filters(const arguments& a) {
+    list_customers_params p{.email = a.value("email"), .external_organization_id = a.value("org"),
+                            .include_deleted = a.flag("include-deleted")};
+    if (auto n = integer_option(a, "limit", 1, 100)) p.limit = int(*n);
+    return p;
+}
+
+/// Every page of `Op` through the auto-pager (one page in memory at a time): JSON lines are
+/// written page by page; the table is printed once every row is known (its columns are aligned).
+template <class Op>
+void list_all(blocking_client& owo, const arguments& a, std::ostream& out, list_customers_params filters) {
+    pager<Op, &list_customers_result::customers> pages(owo.client(), std::move(filters));
+    bool deleted_column = a.flag("include-deleted");
+    std::vector<std::string> header{"ID", "EMAIL", "NAME", "EXTERNAL ID", "ORGANIZATION", "VERSION", "CREATED"};
+    if (deleted_column) header.push_back("DELETED");
+    table t(std::move(header));
+    std::size_t n = 0;
+    progress_line progress;
+    while (true) {
+        auto page = pages.async_next(boost::asio::use_future).get();
+        if (page.empty()) break;
+        n += page.size();
+        for (const auto& c : page) {
+            if (a.json) {
+                print_json(out, to_json(c));
+                continue;
+            }
+            std::vector<std::string> row{c.id, c.email, c.name.empty() ? "-" : c.name, c.external_id.value_or("-"),
+                                         c.external_organization_id.value_or("-"), std::to_string(c.version),
+                                         iso8601(c.created_at)};
+            if (deleted_column) row.push_back(c.deleted_at ? iso8601(*c.deleted_at) : "-");
+            t.add(std::move(row));
+        }
+        if (a.json) out << std::flush;
+        progress.update(n);
+    }
+    progress.clear();
+    if (a.json) return;
+    t.print(out);
+    out << n << " customer" << (n == 1 ? "" : "s") << '\n';
+}
+
+const std::vector<option> list_options{
+    {"email", "EMAIL", "only the customer with this email"},
+    {"org", "ORG", "only customers of this external organisation id"},
+    {"limit", "N", "page size, 1..100 (default: the server's, 20); every page is fetched"},
+};
+
 } // namespace
 
 std::vector<command> all_commands() {
@@ -77,17 +142,79 @@ std::vector<command> all_commands() {
                  }});
     c.push_back({"customers create", {}, {{"email", "EMAIL", "the customer's email (required)"},
                                           {"name", "NAME", "display name"}, {"id", "ID", "your id for the customer"},
-                                          {"metadata", "JSON", "a JSON object, merged into existing metadata"}},
+                                          {"metadata", "JSON", "a JSON object, merged into existing metadata"},
+                                          {"org", "ORG", "its external organisation id (owostack-local)"}},
                  "create a customer, or resolve the existing one",
                  [](blocking_client& owo, const arguments& a, std::ostream& out) {
                      auto email = a.value("email");
                      if (!email) throw usage_error("customers create needs --email");
-                     customer_params p{.id = a.value("id"), .email = *email, .name = a.value("name"), .metadata = metadata_option(a)};
+                     customer_params p{.id = a.value("id"), .email = *email, .name = a.value("name"), .metadata = metadata_option(a),
+                                       .external_organization_id = a.value("org")};
                      show_customer(a, out, owo.customer(std::move(p)).record());
                  }});
     c.push_back({"customers get", {"CUSTOMER_ID"}, {}, "show one customer by its id",
                  [](blocking_client& owo, const arguments& a, std::ostream& out) {
                      show_customer(a, out, owo.get_customer(a.arg(0)).record());
+                 }});
+    {
+        auto opts = list_options;
+        opts.push_back({"include-deleted", "", "soft-deleted customers too (DELETED column)"});
+        c.push_back({"customers list", {}, opts,
+                     "list every customer, page by page (--json: one customer per line)",
+                     [](blocking_client& owo, const arguments& a, std::ostream& out) {
+                         list_all<detail::op::list_customers>(owo, a, out, list_filters(a));
+                     }});
+    }
+    c.push_back({"customers unresolved", {}, list_options,
+                 "list every live customer without an external id (--json: one per line)",
+                 [](blocking_client& owo, const arguments& a, std::ostream& out) {
+                     list_all<detail::op::list_unresolved_customers>(owo, a, out, list_filters(a));
+                 }});
+    c.push_back({"customers find", {}, {{"id", "ID", "by internal id"}, {"external-id", "ID", "by your (external) id"},
+                                        {"email", "EMAIL", "by email, case-insensitively"},
+                                        {"include-deleted", "", "find a soft-deleted customer too"}},
+                 "look one customer up by exactly one of --id, --external-id, --email (never creates)",
+                 [](blocking_client& owo, const arguments& a, std::ostream& out) {
+                     find_customer_params p{.id = a.value("id"), .external_id = a.value("external-id"),
+                                            .email = a.value("email"), .include_deleted = a.flag("include-deleted")};
+                     if (int(p.id.has_value()) + int(p.external_id.has_value()) + int(p.email.has_value()) != 1)
+                         throw usage_error("customers find needs exactly one of --id, --external-id and --email");
+                     show_customer(a, out, owo.find_customer(std::move(p)).record());
+                 }});
+    c.push_back({"customers update", {"CUSTOMER_ID"},
+                 {{"name", "NAME", "new display name"}, {"email", "EMAIL", "new email"},
+                  {"metadata", "JSON", "a JSON object, merged into the metadata (a null value deletes that key)"},
+                  {"replace-metadata", "", "--metadata replaces the metadata instead"},
+                  {"org", "ORG", "set the external organisation id"}, {"clear-org", "", "remove the external organisation id"},
+                  {"expected-version", "N", "refuse (version_conflict) unless the customer is at version N"}},
+                 "change a customer's name, email, metadata or organisation (nothing else)",
+                 [](blocking_client& owo, const arguments& a, std::ostream& out) {
+                     update_customer_params p{.customer = a.arg(0), .name = a.value("name"), .email = a.value("email"),
+                                              .metadata = metadata_option(a), .external_organization_id = a.value("org"),
+                                              .clear_external_organization_id = a.flag("clear-org"),
+                                              .expected_version = integer_option(a, "expected-version", 1, INT64_MAX)};
+                     if (a.flag("replace-metadata")) {
+                         if (!p.metadata) throw usage_error("--replace-metadata needs --metadata");
+                         p.metadata_mode = metadata_mode::replace;
+                     }
+                     if (p.external_organization_id && p.clear_external_organization_id)
+                         throw usage_error("--org and --clear-org exclude each other");
+                     if (!p.name && !p.email && !p.metadata && !p.external_organization_id && !p.clear_external_organization_id)
+                         throw usage_error("customers update needs something to change: --name, --email, --metadata, --org or --clear-org");
+                     show_customer(a, out, owo.update_customer(std::move(p)).record());
+                 }});
+    c.push_back({"customers delete", {"CUSTOMER_ID"}, {{"purge", "", "also erase its personal data, for good"}},
+                 "delete a customer (soft: it no longer resolves, lists or counts entities)",
+                 [](blocking_client& owo, const arguments& a, std::ostream& out) {
+                     auto r = owo.delete_customer({.customer = a.arg(0), .purge = a.flag("purge")});
+                     if (a.json)
+                         return print_json(out, json::object{{"id", r.id}, {"deleted", r.deleted}, {"purged", r.purged}});
+                     out << (r.purged ? "deleted and purged " : "deleted ") << r.id << '\n';
+                 }});
+    c.push_back({"customers bind", {"CUSTOMER_ID", "EXTERNAL_ID"}, {},
+                 "give an unresolved customer its external id (once)",
+                 [](blocking_client& owo, const arguments& a, std::ostream& out) {
+                     show_customer(a, out, owo.bind_customer({.customer = a.arg(0), .external_id = a.arg(1)}).record());
                  }});
     c.push_back({"entities list", {"CUSTOMER"}, {{"feature", "FEATURE", "only this feature's entities"}},
                  "list a customer's entities (seats)",

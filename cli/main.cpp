@@ -25,7 +25,7 @@ const std::vector<owo::cli::option> global_options{
     {"key", "KEY", "secret API key (default: $OWOSTACK_SECRET_KEY)"},
     {"url", "URL", "API base URL, e.g. https://127.0.0.1:8787/v1 (default: $OWOSTACK_API_URL, else the hosted API)"},
     {"ca", "FILE", "extra trusted CA certificates, PEM (default: $OWOSTACK_CA_FILE)"},
-    {"json", "", "print one JSON document instead of a table"},
+    {"json", "", "print JSON instead of a table (one document; customer listings: one customer per line)"},
     {"help", "", "show help for the command"},
 };
 
@@ -223,6 +223,7 @@ int run(int argc, char** argv) {
             return network_failure;
         }
         std::cerr << "owostack: " << (d.code.empty() ? "error" : d.code) << ": " << (d.message.empty() ? ec.message() : d.message);
+        if (d.current_version) std::cerr << "; the customer is at version " << *d.current_version;
         if (d.http_status) std::cerr << " (HTTP " << d.http_status << ")";
         std::cerr << '\n';
         return api_failure;

@@ -2,9 +2,14 @@
 
 #include <boost/json/serialize.hpp>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <ctime>
+#include <iostream>
 #include <ostream>
 #include <sstream>
 
@@ -57,7 +62,11 @@ json::value to_json(const customer_record& c) {
                         {"name", c.name},
                         {"metadata", c.metadata},
                         {"createdAt", iso8601(c.created_at)},
-                        {"updatedAt", iso8601(c.updated_at)}};
+                        {"updatedAt", iso8601(c.updated_at)},
+                        {"externalId", optional_string(c.external_id)},
+                        {"externalOrganizationId", optional_string(c.external_organization_id)},
+                        {"version", c.version},
+                        {"deletedAt", c.deleted_at ? json::value(iso8601(*c.deleted_at)) : json::value(nullptr)}};
 }
 
 json::value to_json(const plan& p) {
@@ -91,10 +100,39 @@ void print_record(std::ostream& out, const customer_record& c) {
     table t({"id", c.id});
     t.add({"email", c.email});
     t.add({"name", c.name.empty() ? "-" : c.name});
+    t.add({"external id", c.external_id.value_or("-")});
+    t.add({"organization", c.external_organization_id.value_or("-")});
     t.add({"metadata", c.metadata.empty() ? "-" : json::serialize(c.metadata)});
+    if (c.version > 0) t.add({"version", std::to_string(c.version)});   // owostack-local's extension
     t.add({"created", iso8601(c.created_at)});
     t.add({"updated", iso8601(c.updated_at)});
+    if (c.deleted_at) t.add({"deleted", iso8601(*c.deleted_at)});
     t.print(out);
+}
+
+progress_line::progress_line()
+    : tty_(isatty(STDERR_FILENO) == 1), delay_(std::chrono::seconds(1)), start_(std::chrono::steady_clock::now()) {
+    if (const char* ms = std::getenv("OWOSTACK_PROGRESS_DELAY_MS")) {
+        long v = 0;
+        std::string_view text(ms);
+        if (auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v); ec == std::errc{} && end == text.data() + text.size() && v >= 0)
+            delay_ = std::chrono::milliseconds(v);
+    }
+}
+
+void progress_line::update(std::size_t n) {
+    if (!tty_ || std::chrono::steady_clock::now() - start_ < delay_) return;
+    std::string line = "fetched " + std::to_string(n) + " customer" + (n == 1 ? "" : "s") + "...";
+    std::size_t width = line.size();
+    if (line.size() < shown_) line.append(shown_ - line.size(), ' ');
+    std::cerr << '\r' << line << std::flush;
+    shown_ = std::max(shown_, width);
+}
+
+void progress_line::clear() {
+    if (shown_ == 0) return;
+    std::cerr << '\r' << std::string(shown_, ' ') << '\r' << std::flush;
+    shown_ = 0;
 }
 
 void print_json(std::ostream& out, const json::value& v) { out << json::serialize(v) << '\n'; }

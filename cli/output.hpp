@@ -5,6 +5,7 @@
 
 #include <boost/json/value.hpp>
 
+#include <chrono>
 #include <iosfwd>
 #include <string>
 #include <vector>
@@ -33,6 +34,28 @@ boost::json::value to_json(const entity& e);
 
 /// Field/value lines for one record.
 void print_record(std::ostream& out, const customer_record& c);
+
+/// "fetched N customers..." on stderr while a long listing runs: only when stderr is a terminal,
+/// only once the listing has taken longer than `delay` (default 1 s; $OWOSTACK_PROGRESS_DELAY_MS
+/// overrides it), rewritten in place with \r and erased by clear() or the destructor, so that it
+/// never mixes with the output or an error message.
+class progress_line {
+public:
+    progress_line();
+    ~progress_line() { clear(); }
+    progress_line(const progress_line&) = delete;
+    progress_line& operator=(const progress_line&) = delete;
+
+    /// `n` items fetched so far.
+    void update(std::size_t n);
+    void clear();
+
+private:
+    bool tty_;
+    std::chrono::steady_clock::duration delay_;
+    std::chrono::steady_clock::time_point start_;
+    std::size_t shown_ = 0;   ///< width of the line on screen; 0: nothing shown
+};
 
 /// One JSON document on one line.
 void print_json(std::ostream& out, const boost::json::value& v);

@@ -30,6 +30,22 @@ check() {
   fi
 }
 
+# fail WHY: count a failure found outside check().
+fail() { failures=$((failures + 1)); echo "FAIL: $*"; }
+# lines_of_last N: the last check's stdout had N lines.
+lines_of_last() {
+  checks=$((checks + 1))
+  local n; n="$(wc -l <"$out")"
+  [ "$n" -eq "$1" ] || fail "expected $1 lines of output, got $n"
+}
+# no_stderr_from_last: the last check wrote nothing on stderr (e.g. no progress line off a terminal).
+no_stderr_from_last() {
+  checks=$((checks + 1))
+  [ ! -s "$err" ] || { fail "expected no stderr"; sed 's/^/  stderr: /' "$err"; }
+}
+# id_of EMAIL: the internal id of the customer with that email (deleted ones too).
+id_of() { "$bin" customers find --email "$1" --include-deleted --json | sed -n 's/^{"id":"\([^"]*\)".*/\1/p'; }
+
 email="cli-$$-$RANDOM@example.com"
 
 # Help, everywhere.
@@ -40,6 +56,14 @@ check 0 '^usage: owostack customers create' '' -- customers create -h
 check 0 '^usage: owostack entities add CUSTOMER FEATURE ENTITY' '' -- entities add --help
 check 0 '^usage: owostack entities remove' '' -- --json entities remove --help
 check 0 '^usage: owostack entities list' '' -- entities list --help
+check 0 '^usage: owostack customers list \[OPTIONS\]' '' -- customers list --help
+check 0 '^  --include-deleted ' '' -- customers list --help
+check 0 '^usage: owostack customers unresolved' '' -- customers unresolved --help
+check 0 '^  --external-id ID ' '' -- customers find --help
+check 0 '^  --expected-version N ' '' -- customers update --help
+check 0 '^usage: owostack customers delete CUSTOMER_ID' '' -- customers delete --help
+check 0 '^usage: owostack customers bind CUSTOMER_ID EXTERNAL_ID' '' -- customers bind -h
+check 0 'customers unresolved' '' -- customers --help
 
 # Usage errors: 2.
 check 2 '' 'no command given' --
@@ -81,6 +105,107 @@ check 0 '^1 entity$' '' -- entities list "$email" --feature seats
 check 0 '^removed seat-1 \(pending removal' '' -- entities remove "$email" seats seat-1
 check 0 '"status":"pending_removal".*"total":1' '' -- entities list "$email" --json
 check 1 '' 'not_found|customer_not_found' -- entities list no-such-customer@example.com
+
+# The customer lifecycle, within an organisation of this run: 5 customers, 3 with an external id.
+org="cli-org-$$-$RANDOM"
+for i in 1 2 3 4 5; do
+  ext=(); [ "$i" -le 3 ] && ext=(--id "$org-ext-$i")
+  "$bin" customers create --email "c$i@$org.example" --name "Member $i" --org "$org" "${ext[@]}" >/dev/null ||
+    fail "customers create c$i"
+done
+c1="$(id_of "c1@$org.example")" c4="$(id_of "c4@$org.example")" c5="$(id_of "c5@$org.example")"
+[ -n "$c1" ] && [ -n "$c4" ] && [ -n "$c5" ] || fail "no ids from customers find --json"
+
+# list: every page (--limit 2: three pages), as a table or JSON lines.
+check 0 '^ID +EMAIL +NAME +EXTERNAL ID +ORGANIZATION +VERSION +CREATED$' '' -- customers list --org "$org" --limit 2
+check 0 '^5 customers$' '' -- customers list --org "$org" --limit 2
+check 0 "^$c4 +c4@$org.example +Member 4 +- +$org +1 +20" '' -- customers list --org "$org" --limit 2
+no_stderr_from_last   # not a terminal: no progress line
+check 0 "^\\{\"id\":\"$c1\",\"email\":\"c1@$org.example\".*\"externalId\":\"$org-ext-1\"" '' -- customers list --org "$org" --limit 2 --json
+lines_of_last 5
+check 0 '"externalOrganizationId":"'"$org"'","version":1,"deletedAt":null\}$' '' -- --json customers list --org "$org"
+check 0 '^1 customer$' '' -- customers list --email "C3@$org.example"
+check 0 '^0 customers$' '' -- customers list --org "$org-nobody"
+check 0 '' '' -- customers list --org "$org-nobody" --json
+lines_of_last 0
+check 2 '' "--limit must be an integer from 1 to 100, not '0'" -- customers list --limit 0
+check 2 '' "--limit must be an integer from 1 to 100, not 'ten'" -- customers list --limit ten
+check 2 '' 'option --limit needs a value' -- customers list --limit
+check 2 '' 'takes 0 argument' -- customers list everyone
+check 2 '' "'customers list' has no option --purge" -- customers list --purge
+
+# The progress line: on a terminal only, once the listing is slow (here: at once), then erased.
+if command -v script >/dev/null; then
+  OWOSTACK_PROGRESS_DELAY_MS=0 script -qec "$(printf '%q ' "$bin" customers list --org "$org" --limit 1)" /dev/null \
+    </dev/null >"$out" 2>&1
+  checks=$((checks + 1))
+  grep -q 'fetched 5 customers\.\.\.' "$out" && grep -Eq $'\r +\rID +EMAIL' "$out" && grep -q '^5 customers' "$out" ||
+    { fail "customers list on a terminal: no progress line, or not erased before the table"; od -c "$out" | head -20; }
+else
+  echo "skip: no script(1) for the terminal check"
+fi
+
+# unresolved: the live customers without an external id.
+check 0 '^2 customers$' '' -- customers unresolved --org "$org" --limit 1
+check 0 "^$c5 +c5@$org.example" '' -- customers unresolved --org "$org"
+check 0 '"externalId":null' '' -- customers unresolved --org "$org" --json
+lines_of_last 2
+check 2 '' "'customers unresolved' has no option --include-deleted" -- customers unresolved --include-deleted
+
+# find: by exactly one of id, external id, email; never creates.
+check 0 "^email +c1@$org.example" '' -- customers find --id "$c1"
+check 0 "^id +$c1" '' -- customers find --external-id "$org-ext-1"
+check 0 "^external id +$org-ext-1" '' -- customers find --email "c1@$org.example"
+check 0 "^organization +$org" '' -- customers find --email "c1@$org.example"
+check 0 '"version":1' '' -- customers find --email "c1@$org.example" --json
+check 1 '' 'not_found: .*\(HTTP 404\)' -- customers find --email "nobody@$org.example"
+check 1 '' 'not_found: .*\(HTTP 404\)' -- customers find --external-id "$org-nobody"
+check 2 '' 'needs exactly one of --id, --external-id and --email' -- customers find
+check 2 '' 'needs exactly one of --id, --external-id and --email' -- customers find --id "$c1" --email "c1@$org.example"
+check 2 '' 'takes 0 argument' -- customers find "$c1"
+
+# update: what is given, nothing else; --expected-version guards against lost updates.
+check 0 '^version +2$' '' -- customers update "$c1" --name "Renamed" --metadata '{"tier":"gold","seats":3}' --expected-version 1
+check 0 '^name +Renamed$' '' -- customers get "$c1"
+check 1 '' '^owostack: version_conflict: .*version 2 \(HTTP 409\)$' -- customers update "$c1" --name "Lost" --expected-version 1
+check 0 '^name +Renamed$' '' -- customers get "$c1"   # the refused update changed nothing
+check 0 '"metadata":\{"tier":"gold"\}' '' -- customers update "$c1" --metadata '{"seats":null}' --json
+check 0 '"metadata":\{"plan":"pro"\}' '' -- customers update "$c1" --metadata '{"plan":"pro"}' --replace-metadata --json
+check 0 '^organization +-$' '' -- customers update "$c1" --clear-org
+check 0 "^organization +$org\$" '' -- customers update "$c1" --org "$org" --email "C1-new@$org.example"
+check 0 "^email +c1-new@$org.example" '' -- customers get "$c1"
+check 1 '' 'not_found: .*\(HTTP 404\)' -- customers update no-such-customer --name x
+check 1 '' 'email_conflict' -- customers update "$c1" --email "c2@$org.example"
+check 2 '' 'needs something to change' -- customers update "$c1"
+check 2 '' 'needs something to change' -- customers update "$c1" --expected-version 3
+check 2 '' '--replace-metadata needs --metadata' -- customers update "$c1" --replace-metadata --name x
+check 2 '' '--org and --clear-org exclude each other' -- customers update "$c1" --org a --clear-org
+check 2 '' "--expected-version must be an integer from 1 to .*, not '0'" -- customers update "$c1" --name x --expected-version 0
+check 2 '' 'must be a JSON object' -- customers update "$c1" --metadata 'tier=gold'
+check 2 '' 'takes 1 argument' -- customers update --name x
+check 2 '' "'customers update' has no option --purge" -- customers update "$c1" --purge
+
+# bind: an unresolved customer gets its external id, once.
+check 0 "^external id +$org-ext-5$" '' -- customers bind "$c5" "$org-ext-5"
+check 0 '^1 customer$' '' -- customers unresolved --org "$org"
+check 0 "^id +$c5" '' -- customers find --external-id "$org-ext-5"
+check 1 '' '^owostack: [a-z_]+: .*\(HTTP 409\)' -- customers bind "$c5" "$org-other"
+check 1 '' 'not_found: .*\(HTTP 404\)' -- customers bind no-such-customer "$org-x"
+check 2 '' 'takes 2 argument' -- customers bind "$c5"
+
+# delete: soft (found only with --include-deleted), or purged.
+check 0 "^deleted $c4\$" '' -- customers delete "$c4"
+check 1 '' 'not_found: .*\(HTTP 404\)' -- customers find --id "$c4"
+check 0 '^deleted +20' '' -- customers find --id "$c4" --include-deleted
+check 0 '^4 customers$' '' -- customers list --org "$org"
+check 0 '^ID +EMAIL .* +CREATED +DELETED$' '' -- customers list --org "$org" --include-deleted
+check 0 "^$c4 .* +20[0-9T:-]+Z +20[0-9T:-]+Z\$" '' -- customers list --org "$org" --include-deleted
+check 0 '"deletedAt":"20' '' -- customers list --org "$org" --include-deleted --json
+lines_of_last 5
+check 0 "^\\{\"id\":\"$c5\",\"deleted\":true,\"purged\":true\\}\$" '' -- customers delete "$c5" --purge --json
+check 1 '' 'not_found: .*\(HTTP 404\)' -- customers delete no-such-customer
+check 2 '' 'takes 1 argument' -- customers delete
+check 2 '' 'option --purge takes no value' -- customers delete "$c4" --purge=yes
 
 # Flags override the environment; the key is never echoed.
 check 1 '' '^owostack: unauthorized: .*\(HTTP 401\)' -- --key sk_test_wrong plans
