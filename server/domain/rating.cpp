@@ -25,6 +25,10 @@ std::size_t tier_of(std::int64_t quantity, const std::vector<price_tier>& tiers)
     return tiers.size() - 1;
 }
 
+const char* usage_model_of(const feature_pricing& p) {
+    return p.usage_model == "usage_based" ? "usage_based" : p.usage_model == "prepaid" ? "prepaid" : "included";
+}
+
 tier_charge charge(std::size_t index, const price_tier& t, std::int64_t units) {
     std::int64_t unit_price = t.unit_price.value_or(0);
     return {index, units, unit_price, t.flat_fee, units * unit_price + t.flat_fee.value_or(0)};
@@ -34,7 +38,7 @@ tier_charge charge(std::size_t index, const price_tier& t, std::int64_t units) {
 
 rated_usage rate_usage(const feature_pricing& p, std::int64_t usage, std::optional<std::int64_t> included) {
     rated_usage r;
-    r.usage_model = p.usage_model == "usage_based" || p.usage_model == "prepaid" ? p.usage_model : "included";
+    r.usage_model = usage_model_of(p);
     r.rating_model = p.rating_model == "graduated" || p.rating_model == "volume" ? p.rating_model : "package";
     r.usage = std::max<std::int64_t>(0, usage);
     r.included = included;
@@ -69,6 +73,15 @@ rated_usage rate_usage(const feature_pricing& p, std::int64_t usage, std::option
         remaining -= units;
     }
     return r;
+}
+
+std::optional<current_tier> current_pricing_tier(const feature_pricing& p, std::int64_t usage, std::optional<std::int64_t> included) {
+    if (p.rating_model == "package" || p.tiers.empty()) return std::nullopt;
+    std::int64_t quantity = billable(usage_model_of(p), std::max<std::int64_t>(0, usage), included);
+    if (quantity <= 0) return std::nullopt;
+    std::size_t i = tier_of(quantity, p.tiers);
+    std::int64_t starts_at = i > 0 ? p.tiers[i - 1].up_to.value_or(0) : 0;
+    return current_tier{i, starts_at, p.tiers[i].up_to, p.tiers[i].unit_price.value_or(0), p.tiers[i].flat_fee};
 }
 
 } // namespace owo::local

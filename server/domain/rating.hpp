@@ -36,4 +36,15 @@ struct rated_usage {
 /// billable quantity falls in, plus that tier's flatFee.
 rated_usage rate_usage(const feature_pricing& pricing, std::int64_t usage, std::optional<std::int64_t> included);
 
+/// getCurrentPricingTier: the tier the billable part of `usage` is in (graduated and volume
+/// pricing with tiers only).
+struct current_tier {
+    std::size_t index = 0;
+    std::int64_t starts_at = 0;
+    std::optional<std::int64_t> ends_at;
+    std::int64_t unit_price = 0;
+    std::optional<std::int64_t> flat_fee;
+};
+std::optional<current_tier> current_pricing_tier(const feature_pricing& pricing, std::int64_t usage, std::optional<std::int64_t> included);
+
 } // namespace owo::local
