@@ -317,6 +317,23 @@ BOOST_AUTO_TEST_CASE(pay_through_checkout) {
     BOOST_TEST(body_of(get("/v1/billing/invoices?customer=" + id)).at("invoices").at(0).at("status").as_string() == "paid");
 }
 
+// [extension] GET /v1/billing/upcoming: the next invoice without storing it: the plan's price for
+// the next period (2000) and the unbilled overage (137 pages: 4 packages x 50 = 200) = 2200.
+BOOST_AUTO_TEST_CASE(upcoming_invoice) {
+    auto id = metered_customer("upcoming");
+    add_card(id);
+    BOOST_TEST(body_of(track(id, "pages", 137)).at("code").as_string() == "tracked_overage");
+    const std::string expected =
+        R"({"success":true,"customerId":"<uuid>","currency":"USD","subtotal":2200,"total":2200,"lines":[)"
+        R"J({"type":"subscription","plan":"metered","subscriptionId":"<uuid>","description":"Metered (monthly)","quantity":1,)J"
+        R"("unitPrice":2000,"amount":2000,"periodStart":"<number>","periodEnd":"<number>"},)"
+        R"J({"type":"usage","feature":"pages","subscriptionId":"<uuid>","description":"Pages: 37 units (10 per package)","quantity":37,)J"
+        R"("unitPrice":5,"amount":200,"periodStart":"<number>","periodEnd":"<number>"}]})";
+    expect_answer(get("/v1/billing/upcoming?customer=" + id), 200, expected);
+    expect_answer(get("/v1/billing/upcoming?customer=" + id), 200, expected);   // nothing was stored
+    expect_answer(get("/v1/billing/upcoming"), 400, R"({"success":false,"error":"customer query param required"})");
+}
+
 // billing.ts: the customer query/body is required; unknown customers 404; unknown invoices 404.
 BOOST_AUTO_TEST_CASE(refusals) {
     const std::string no_query = R"({"success":false,"error":"customer query param required"})";

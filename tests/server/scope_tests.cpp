@@ -71,6 +71,7 @@ std::vector<route_case> every_route(const std::string& id) {
         {"POST", "/v1/billing/invoice", "billing:write"},
         {"GET", "/v1/billing/invoices?customer=" + id, "billing:read"},
         {"POST", "/v1/billing/invoice/inv-1/pay", "billing:write"},
+        {"GET", "/v1/billing/upcoming?customer=" + id, "billing:read"},
     };
 }
 
