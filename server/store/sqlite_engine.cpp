@@ -56,6 +56,9 @@ public:
         if (opts_.mode == commit_mode::group) {
             // The writer checkpoints itself, between batches (write_loop), not inside a COMMIT.
             if (!in_memory_) sqlite_exec(*writer_, "PRAGMA wal_autocheckpoint=0");
+            // The writer's page cache holds the hot index pages between batches (SQLite's 2 MiB
+            // default makes every batch re-read them from the OS as the store grows).
+            sqlite_exec(*writer_, "PRAGMA cache_size=-65536");
             writer_thread_ = std::thread([this] { write_loop(); });
         }
     }

@@ -13,17 +13,6 @@
 namespace fs = std::filesystem;
 using namespace owo::test;
 
-namespace {
-
-/// The value of the sample line `series` in a /metrics text; -1 if absent.
-double sample(const std::string& text, const std::string& series) {
-    auto at = ("\n" + text).find("\n" + series + " ");
-    if (at == std::string::npos) return -1;
-    return std::stod(text.substr(at + series.size()));
-}
-
-} // namespace
-
 BOOST_AUTO_TEST_SUITE(group_commit)
 
 BOOST_AUTO_TEST_CASE(kill_9_during_a_write_storm_loses_no_acknowledged_write) {
@@ -41,9 +30,9 @@ BOOST_AUTO_TEST_CASE(kill_9_during_a_write_storm_loses_no_acknowledged_write) {
         };
         auto metrics = [&] { return ask({.target = "/metrics", .key = ""}).body; };
         // No read has run yet: no read connection is open. One read opens one.
-        BOOST_TEST(sample(metrics(), "owostack_store_pool_connections") == 0.0);
+        BOOST_TEST(metric_sample(metrics(), "owostack_store_pool_connections") == 0.0);
         BOOST_TEST(ask({.target = "/v1/customers?limit=1"}).status == 200);
-        BOOST_TEST(sample(metrics(), "owostack_store_pool_connections") >= 1.0);
+        BOOST_TEST(metric_sample(metrics(), "owostack_store_pool_connections") >= 1.0);
 
         // 16 clients create customers as fast as they can; each remembers what was acknowledged.
         std::mutex acked_mutex;
@@ -73,11 +62,11 @@ BOOST_AUTO_TEST_CASE(kill_9_during_a_write_storm_loses_no_acknowledged_write) {
         while (answered < 400 && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(5));
         // Concurrent writes shared commits: fewer commits than units.
         auto text = metrics();
-        double commits = sample(text, "owostack_store_commit_batch_size_count");
-        double units = sample(text, "owostack_store_commit_batch_size_sum");
+        double commits = metric_sample(text, "owostack_store_commit_batch_size_count");
+        double units = metric_sample(text, "owostack_store_commit_batch_size_sum");
         BOOST_TEST_MESSAGE("before the kill: " << units << " units in " << commits << " commits");
         BOOST_TEST(units > commits);
-        BOOST_TEST(sample(text, R"(owostack_store_commit_batch_size_bucket{le="1"})") < commits);
+        BOOST_TEST(metric_sample(text, R"(owostack_store_commit_batch_size_bucket{le="1"})") < commits);
         srv.kill_hard();   // mid-storm: requests are in flight
         storming = false;
         for (auto& c : clients) c.join();

@@ -19,6 +19,7 @@ namespace fs = std::filesystem;
 namespace json = boost::json;
 namespace http = boost::beast::http;
 using namespace owo::local;
+using owo::test::metric_sample;
 
 namespace {
 
@@ -66,12 +67,6 @@ bool exists(store_engine& e, const std::string& id) {
     return found;
 }
 
-/// The value of the sample line `series` (name with its labels) in a /metrics text; -1 if absent.
-double sample(const std::string& text, const std::string& series) {
-    auto at = text.find("\n" + series + " ");
-    if (at == std::string::npos) return -1;
-    return std::stod(text.substr(at + series.size() + 2));
-}
 
 } // namespace
 
@@ -133,16 +128,16 @@ BOOST_AUTO_TEST_CASE(per_request_mode_commits_each_write_alone_and_rolls_back_a_
 // the pool gauges while they run.
 BOOST_AUTO_TEST_CASE(reads_use_pooled_read_only_connections) {
     engine_on_disk e(commit_mode::group);
-    BOOST_TEST(sample(e.metrics.render(), "owostack_store_pool_connections") == 0.0);
+    BOOST_TEST(metric_sample(e.metrics.render(), "owostack_store_pool_connections") == 0.0);
     run_blocking(*e.engine, unit_kind::write, [](store& s) { s.insert_customer(customer("r")); });
     std::string during;
     run_blocking(*e.engine, unit_kind::read, [&](store& s) {
         during = e.metrics.render();
         BOOST_TEST(s.customers_by_id("org_engine", "r").size() == 1u);
     });
-    BOOST_TEST(sample(during, "owostack_store_pool_connections_in_use") == 1.0);
-    BOOST_TEST(sample(during, "owostack_store_pool_connections") == 1.0);
-    BOOST_TEST(sample(e.metrics.render(), "owostack_store_pool_connections_in_use") == 0.0);
+    BOOST_TEST(metric_sample(during, "owostack_store_pool_connections_in_use") == 1.0);
+    BOOST_TEST(metric_sample(during, "owostack_store_pool_connections") == 1.0);
+    BOOST_TEST(metric_sample(e.metrics.render(), "owostack_store_pool_connections_in_use") == 0.0);
     BOOST_CHECK_THROW(run_blocking(*e.engine, unit_kind::read, [](store& s) { s.insert_customer(customer("w")); }),
                       std::exception);
     BOOST_TEST(!exists(*e.engine, "w"));
@@ -162,20 +157,20 @@ BOOST_AUTO_TEST_CASE(metrics_render_in_the_prometheus_text_format) {
     h.observe(7);
     double depth = 4;
     m.gauge("t_depth", "Depth", [&] { return depth; });
-    auto text = "\n" + m.render();
+    auto text = m.render();
     BOOST_TEST(text.find("\n# HELP t_requests_total Requests\n# TYPE t_requests_total counter\n") != std::string::npos);
-    BOOST_TEST(sample(text, R"(t_requests_total{route="/v1/x\"y",status="200"})") == 3.0);
+    BOOST_TEST(metric_sample(text, R"(t_requests_total{route="/v1/x\"y",status="200"})") == 3.0);
     BOOST_TEST(text.find("# TYPE t_seconds histogram") != std::string::npos);
-    BOOST_TEST(sample(text, R"(t_seconds_bucket{le="0.1"})") == 1.0);
-    BOOST_TEST(sample(text, R"(t_seconds_bucket{le="1"})") == 2.0);
-    BOOST_TEST(sample(text, R"(t_seconds_bucket{le="+Inf"})") == 3.0);
-    BOOST_TEST(sample(text, "t_seconds_count") == 3.0);
-    BOOST_TEST(sample(text, "t_seconds_sum") == 7.55);
-    BOOST_TEST(sample(text, "t_depth") == 4.0);
+    BOOST_TEST(metric_sample(text, R"(t_seconds_bucket{le="0.1"})") == 1.0);
+    BOOST_TEST(metric_sample(text, R"(t_seconds_bucket{le="1"})") == 2.0);
+    BOOST_TEST(metric_sample(text, R"(t_seconds_bucket{le="+Inf"})") == 3.0);
+    BOOST_TEST(metric_sample(text, "t_seconds_count") == 3.0);
+    BOOST_TEST(metric_sample(text, "t_seconds_sum") == 7.55);
+    BOOST_TEST(metric_sample(text, "t_depth") == 4.0);
     depth = 5;
-    BOOST_TEST(sample("\n" + m.render(), "t_depth") == 5.0);
+    BOOST_TEST(metric_sample(m.render(), "t_depth") == 5.0);
     m.remove_gauge("t_depth");
-    BOOST_TEST(sample("\n" + m.render(), "t_depth") == -1.0);
+    BOOST_TEST(metric_sample(m.render(), "t_depth") == -1.0);
     BOOST_CHECK_THROW(m.histogram_of("t_requests_total", "", {1}), std::logic_error);
 }
 
@@ -238,24 +233,24 @@ BOOST_AUTO_TEST_CASE(operations_routes_metrics_readiness_and_request_ids) {
         return e;
     };
     api app(std::move(o));
-    auto metrics = [&] { return "\n" + app.handle(request(http::verb::get, "/metrics")).body(); };
+    auto metrics = [&] { return app.handle(request(http::verb::get, "/metrics")).body(); };
     const std::string created = R"(owostack_http_requests_total{route="/v1/customers",method="POST",status="200"})";
     const std::string latency = R"(owostack_http_request_seconds_count{route="/v1/customers"})";
     auto before = metrics();
-    BOOST_TEST(sample(before, created) == -1.0);
-    double commits = sample(before, "owostack_store_commit_batch_size_count");
-    double commit_times = sample(before, "owostack_store_commit_seconds_count");
+    BOOST_TEST(metric_sample(before, created) == -1.0);
+    double commits = metric_sample(before, "owostack_store_commit_batch_size_count");
+    double commit_times = metric_sample(before, "owostack_store_commit_seconds_count");
     BOOST_TEST(commits >= 1.0);   // the catalog merge at start
 
     auto res = app.handle(request(http::verb::post, "/v1/customers", R"({"email":"ops@example.com"})"));
     BOOST_TEST(res.result_int() == 200u);
     BOOST_TEST(res["X-Request-Id"].size() == 32u);
     auto after = metrics();
-    BOOST_TEST(sample(after, created) == 1.0);
-    BOOST_TEST(sample(after, latency) == 1.0);
-    BOOST_TEST(sample(after, "owostack_store_commit_batch_size_count") == commits + 1);
-    BOOST_TEST(sample(after, "owostack_store_commit_seconds_count") == commit_times + 1);
-    BOOST_TEST(sample(after, R"(owostack_store_units_total{kind="write",outcome="ok"})") >= 2.0);
+    BOOST_TEST(metric_sample(after, created) == 1.0);
+    BOOST_TEST(metric_sample(after, latency) == 1.0);
+    BOOST_TEST(metric_sample(after, "owostack_store_commit_batch_size_count") == commits + 1);
+    BOOST_TEST(metric_sample(after, "owostack_store_commit_seconds_count") == commit_times + 1);
+    BOOST_TEST(metric_sample(after, R"(owostack_store_units_total{kind="write",outcome="ok"})") >= 2.0);
     BOOST_TEST(after.find("# TYPE owostack_store_write_queue_depth gauge") != std::string::npos);
 
     auto bad = request(http::verb::post, "/v1/customers", R"({"email":)");
@@ -263,7 +258,7 @@ BOOST_AUTO_TEST_CASE(operations_routes_metrics_readiness_and_request_ids) {
     auto refused = app.handle(bad);
     BOOST_TEST(refused.result_int() == 400u);
     BOOST_TEST(refused["X-Request-Id"] == "abc-123_x.y:z");
-    BOOST_TEST(sample(metrics(), R"(owostack_http_requests_total{route="/v1/customers",method="POST",status="400"})") == 1.0);
+    BOOST_TEST(metric_sample(metrics(), R"(owostack_http_requests_total{route="/v1/customers",method="POST",status="400"})") == 1.0);
     auto odd = request(http::verb::get, "/health");
     odd.set("X-Request-Id", "no spaces allowed");
     BOOST_TEST(app.handle(odd)["X-Request-Id"] != "no spaces allowed");
@@ -275,7 +270,7 @@ BOOST_AUTO_TEST_CASE(operations_routes_metrics_readiness_and_request_ids) {
     auto down = app.handle(request(http::verb::get, "/ready"));
     BOOST_TEST(down.result_int() == 503u);
     BOOST_TEST(json::parse(down.body()).at("success").as_bool() == false);
-    BOOST_TEST(sample(metrics(), R"(owostack_http_requests_total{route="/ready",method="GET",status="503"})") == 1.0);
+    BOOST_TEST(metric_sample(metrics(), R"(owostack_http_requests_total{route="/ready",method="GET",status="503"})") == 1.0);
     engine->reachable = true;
     BOOST_TEST(app.handle(request(http::verb::get, "/ready")).result_int() == 200u);
 }
