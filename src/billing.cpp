@@ -21,16 +21,6 @@ void tag_invoke(json::value_from_tag, json::value& jv, const pay_invoice_params&
     put(o, "callbackUrl", p.callback_url);
 }
 
-namespace {
-
-/// An optional array of T under `key` (absent or null: empty).
-template <class T>
-std::vector<T> opt_array(const json::object& o, std::string_view key) {
-    return field(o, key) ? req_array<T>(o, key) : std::vector<T>{};
-}
-
-} // namespace
-
 billing_tier_breakdown tag_invoke(json::value_to_tag<billing_tier_breakdown>, const json::value& jv) {
     const auto& o = as_object(jv, "tier breakdown");
     return billing_tier_breakdown{static_cast<int>(opt_int(o, "tier").value_or(0)), opt_number(o, "units").value_or(0),
@@ -112,8 +102,7 @@ billing_invoices_result tag_invoke(json::value_to_tag<billing_invoices_result>, 
     const auto& o = as_object(jv, "invoice list");
     billing_invoices_result r;
     r.invoices = req_array<invoice>(o, "invoices");
-    r.has_more = opt_bool(o, "hasMore", false);
-    r.next_cursor = opt_string(o, "nextCursor");
+    read_paging(o, r);
     return r;
 }
 

@@ -510,19 +510,19 @@ catalog catalog::from_sync_payload(const json::value& payload) {
     }
 }
 
+credit_system_definition tag_invoke(json::value_to_tag<credit_system_definition>, const json::value& jv) {
+    return read_credit_system(as_object(jv, "credit system"));
+}
+
 // ---- the answer ------------------------------------------------------------------------------
 
 namespace {
-
-std::vector<std::string> strings(const json::object& o, std::string_view key) {
-    return field(o, key) ? req_array<std::string>(o, key) : std::vector<std::string>{};
-}
 
 sync_changes changes(const json::object& o, std::string_view key) {
     const json::value* v = field(o, key);
     if (!v) return {};
     const json::object& g = as_object(*v, "sync changes");
-    return sync_changes{strings(g, "created"), strings(g, "updated"), strings(g, "unchanged")};
+    return sync_changes{opt_array<std::string>(g, "created"), opt_array<std::string>(g, "updated"), opt_array<std::string>(g, "unchanged")};
 }
 
 } // namespace
@@ -531,7 +531,7 @@ sync_result tag_invoke(json::value_to_tag<sync_result>, const json::value& jv) {
     const auto& o = as_object(jv, "sync result");
     if (!field(o, "features") || !field(o, "plans")) throw decode_error("missing field 'features' or 'plans'");
     return sync_result{changes(o, "features"), changes(o, "creditSystems"), changes(o, "creditPacks"),
-                       changes(o, "plans"), strings(o, "warnings")};
+                       changes(o, "plans"), opt_array<std::string>(o, "warnings")};
 }
 
 // ---- the rules of sync's params ----------------------------------------------------------------

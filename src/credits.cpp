@@ -20,22 +20,6 @@ void tag_invoke(json::value_from_tag, json::value& jv, const addon_params& p) {
     put(o, "callbackUrl", p.callback_url);
 }
 
-credit_system_definition tag_invoke(json::value_to_tag<credit_system_definition>, const json::value& jv) {
-    const auto& o = as_object(jv, "credit system");
-    credit_system_definition cs;
-    cs.slug = req_string(o, "slug");
-    cs.name = opt_string(o, "name");
-    cs.description = opt_string(o, "description");
-    if (const json::value* fs = field(o, "features")) {
-        if (!fs->is_array()) wrong_type("features", "an array");
-        for (const auto& f : fs->get_array()) {
-            const auto& fo = as_object(f, "credit system feature");
-            cs.features.push_back({req_string(fo, "feature"), opt_number(fo, "creditCost").value_or(0)});
-        }
-    }
-    return cs;
-}
-
 credit_pack_info tag_invoke(json::value_to_tag<credit_pack_info>, const json::value& jv) {
     const auto& o = as_object(jv, "credit pack");
     credit_pack_info p;

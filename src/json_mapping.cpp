@@ -490,8 +490,7 @@ list_customers_result tag_invoke(json::value_to_tag<list_customers_result>, cons
     const auto& o = as_object(jv, "customer list");
     list_customers_result r;
     r.customers = req_array<customer_record>(o, "customers");
-    r.has_more = opt_bool(o, "hasMore", false);
-    r.next_cursor = opt_string(o, "nextCursor");
+    read_paging(o, r);
     return r;
 }
 

@@ -123,6 +123,19 @@ std::vector<T> req_array(const json::object& o, std::string_view key) {
     return json::value_to<std::vector<T>>(*v);
 }
 
+/// The array under `key`, each element decoded as T; absent or null: empty.
+template <class T>
+std::vector<T> opt_array(const json::object& o, std::string_view key) {
+    return field(o, key) ? req_array<T>(o, key) : std::vector<T>{};
+}
+
+/// A page of a cursor-paged list (owo::pager): `hasMore` and `nextCursor`.
+template <class Page>
+void read_paging(const json::object& o, Page& page) {
+    page.has_more = opt_bool(o, "hasMore", false);
+    page.next_cursor = opt_string(o, "nextCursor");
+}
+
 // ---- writing ---------------------------------------------------------------------------------
 
 template <class T>

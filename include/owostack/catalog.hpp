@@ -170,6 +170,8 @@ struct sync_result {
 
 void tag_invoke(boost::json::value_from_tag, boost::json::value&, const catalog&);
 sync_result tag_invoke(boost::json::value_to_tag<sync_result>, const boost::json::value&);
+/// A credit system as GET /v1/credit-systems lists it (and as a sync payload declares it).
+credit_system_definition tag_invoke(boost::json::value_to_tag<credit_system_definition>, const boost::json::value&);
 
 } // namespace owo
 

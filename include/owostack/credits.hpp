@@ -63,7 +63,6 @@ struct addon_result {
 };
 
 void tag_invoke(boost::json::value_from_tag, boost::json::value&, const addon_params&);
-credit_system_definition tag_invoke(boost::json::value_to_tag<credit_system_definition>, const boost::json::value&);
 credit_pack_info tag_invoke(boost::json::value_to_tag<credit_pack_info>, const boost::json::value&);
 addon_result tag_invoke(boost::json::value_to_tag<addon_result>, const boost::json::value&);
 
