@@ -1,5 +1,6 @@
 #include "domain/billing.hpp"
 
+#include "domain/subscriptions.hpp"
 #include "domain/time.hpp"
 
 #include "ids.hpp"
@@ -142,6 +143,48 @@ json::object unbilled_usage_json(const unbilled_usage& u) {
             {"features", std::move(features)},
             {"totalEstimated", u.total_estimated},
             {"currency", u.currency}};
+}
+
+json::object upcoming_invoice_json(const tenant& t, const std::string& customer_id) {
+    auto u = unbilled_usage_of(t, customer_id);
+    json::array lines;
+    std::int64_t total = 0;
+    for (const auto& sub : t.db.subscriptions(customer_id, "active")) {
+        const plan_def* plan = t.cat.plan(sub.plan_slug);
+        // Prices are integer minor units (sync refuses others); one-time plans are paid already.
+        if (!plan || plan->billing_type != "recurring" || plan->currency != u.currency || plan->price <= 0) continue;
+        auto price = static_cast<std::int64_t>(plan->price);
+        lines.push_back(json::object{{"type", "subscription"},
+                                     {"plan", plan->slug},
+                                     {"subscriptionId", sub.id},
+                                     {"description", plan->name + " (" + plan->interval + ")"},
+                                     {"quantity", 1},
+                                     {"unitPrice", price},
+                                     {"amount", price},
+                                     {"periodStart", sub.period_end},
+                                     {"periodEnd", sub.period_end + period_length_ms(plan->interval)}});
+        total += price;
+    }
+    for (const auto& f : u.features) {
+        auto [description, unit_price] = line_of(f);
+        json::object line{{"type", "usage"},
+                          {"feature", f.feature},
+                          {"subscriptionId", f.subscription_id},
+                          {"description", std::move(description)},
+                          {"quantity", f.rated.billable_quantity},
+                          {"unitPrice", unit_price},
+                          {"amount", f.rated.amount},
+                          {"periodStart", f.period_start},
+                          {"periodEnd", f.period_end}};
+        if (tiered(f.rated)) {
+            line["ratingModel"] = f.rated.rating_model;
+            line["tierBreakdown"] = tiers_json(f.rated.tiers.value_or(std::vector<tier_charge>{}));
+        }
+        lines.push_back(std::move(line));
+        total += f.rated.amount;
+    }
+    return {{"success", true}, {"customerId", customer_id}, {"currency", u.currency}, {"lines", std::move(lines)},
+            {"subtotal", total}, {"total", total}};
 }
 
 result<invoice_row> generate_invoice(const tenant& t, const std::string& customer_id) {

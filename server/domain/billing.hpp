@@ -39,6 +39,11 @@ unbilled_usage unbilled_usage_of(const tenant& t, const std::string& customer_id
 /// The usage route's answer: {success, customerId, usageWindowEnd, features, totalEstimated, currency}.
 boost::json::object unbilled_usage_json(const unbilled_usage& u);
 
+/// [extension] What the next invoice would hold, nothing stored: each active subscription's plan
+/// price for its next period (recurring plans in the first plan's currency) plus the unbilled
+/// usage, rated as an invoice rates it.
+boost::json::object upcoming_invoice_json(const tenant& t, const std::string& customer_id);
+
 /// generateInvoice: an open invoice of the unbilled usage, which becomes billed; a 400
 /// "No unbilled usage to invoice" when there is none.
 result<invoice_row> generate_invoice(const tenant& t, const std::string& customer_id);

@@ -2,6 +2,7 @@
 // POST /v1/billing/invoice/{id}/pay, as routes/api/billing.ts answers them over
 // lib/billing.ts BillingService. [local] The payment provider is the sandbox: a customer with a
 // default card in the wallet is charged at once, any other pays on the sandbox checkout page.
+// [extension] GET /v1/billing/upcoming: the next invoice, plan prices and usage, not stored.
 #include "routes/routes.hpp"
 
 #include "domain/billing.hpp"
@@ -34,6 +35,13 @@ route_result get_billing_usage(request_context& ctx) {
     return unbilled_usage_json(unbilled_usage_of(ctx, who->id));
 }
 
+route_result get_billing_upcoming(request_context& ctx) {
+    query_reader q(ctx.query);
+    auto who = customer_of_query(ctx, q);
+    if (!who) return who.error();
+    return upcoming_invoice_json(ctx, who->id);
+}
+
 route_result post_billing_invoice(request_context& ctx) {
     // customerSchema: customer, checked by the route's zod-openapi validator: the raw ZodError 400.
     body_validator v(ctx.body, {"customer"});
@@ -58,8 +66,7 @@ route_result get_billing_invoices(request_context& ctx) {
     auto who = customer_of_query(ctx, q);
     if (!who) return who.error();
     auto rows = ctx.db.invoices(ctx.org, who->id, before, limit + 1);
-    bool more = static_cast<std::int64_t>(rows.size()) > limit;
-    if (more) rows.pop_back();
+    bool more = trim_page(rows, limit);
     json::array invoices;
     for (const auto& i : rows) invoices.push_back(invoice_json(i));
     return json::object{{"success", true},

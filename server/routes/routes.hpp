@@ -62,6 +62,7 @@ route_result get_billing_usage(request_context& ctx);
 route_result post_billing_invoice(request_context& ctx);
 route_result get_billing_invoices(request_context& ctx);
 route_result post_billing_invoice_pay(request_context& ctx);
+route_result get_billing_upcoming(request_context& ctx);   // [extension]
 /// The sandbox checkout page's URL for `token`.
 std::string checkout_url(const request_context& ctx, const std::string& token);
 

@@ -39,6 +39,7 @@ const route_table& api_routes() {
         {post, "/v1/billing/invoice",      post_billing_invoice, scope::billing_write,   writes},
         {get,  "/v1/billing/invoices",     get_billing_invoices, scope::billing_read,    reads},
         {post, "/v1/billing/invoice/{id}/pay", post_billing_invoice_pay, scope::billing_write, writes},
+        {get,  "/v1/billing/upcoming",     get_billing_upcoming, scope::billing_read,    reads},   // [extension]
     });
     return table;
 }
