@@ -62,8 +62,11 @@ billing_usage_result tag_invoke(json::value_to_tag<billing_usage_result>, const 
 invoice_line_item tag_invoke(json::value_to_tag<invoice_line_item>, const json::value& jv) {
     const auto& o = as_object(jv, "invoice line item");
     invoice_line_item i;
+    i.type = opt_string(o, "type");
+    i.plan = opt_string(o, "plan");
     i.feature_id = opt_string(o, "featureId");
     i.feature_slug = opt_string(o, "featureSlug");
+    if (!i.feature_slug) i.feature_slug = opt_string(o, "feature");
     i.description = opt_string(o, "description").value_or("");
     i.quantity = opt_number(o, "quantity").value_or(0);
     i.unit_price = opt_int(o, "unitPrice").value_or(0);
@@ -117,9 +120,24 @@ pay_invoice_result tag_invoke(json::value_to_tag<pay_invoice_result>, const json
     return r;
 }
 
+upcoming_invoice tag_invoke(json::value_to_tag<upcoming_invoice>, const json::value& jv) {
+    const auto& o = as_object(jv, "upcoming invoice");
+    upcoming_invoice u;
+    u.customer_id = opt_string(o, "customerId");
+    u.currency = opt_string(o, "currency").value_or("");
+    u.lines = req_array<invoice_line_item>(o, "lines");
+    u.subtotal = opt_int(o, "subtotal").value_or(0);
+    u.total = opt_int(o, "total").value_or(u.subtotal);
+    return u;
+}
+
 // ---- rules ---------------------------------------------------------------------------------
 
 static std::string invalid_reason_of(const billing_usage_params& p) {
+    return detail::check_identifier("customer", p.customer);
+}
+
+static std::string invalid_reason_of(const billing_upcoming_params& p) {
     return detail::check_identifier("customer", p.customer);
 }
 
@@ -142,6 +160,8 @@ static std::string invalid_reason_of(const pay_invoice_params& p) {
 static std::string_view path_argument(const pay_invoice_params& p) { return p.invoice_id; }
 
 static void put_query(const billing_usage_params& p, detail::query_params& q) { q.emplace_back("customer", p.customer); }
+
+static void put_query(const billing_upcoming_params& p, detail::query_params& q) { q.emplace_back("customer", p.customer); }
 
 static void put_query(const billing_invoices_params& p, detail::query_params& q) {
     q.emplace_back("customer", p.customer);

@@ -1,6 +1,7 @@
 // Billing: a customer's unbilled usage (GET /v1/billing/usage), turning it into an invoice
-// (POST /v1/billing/invoice), the invoices (GET /v1/billing/invoices, paged: owo::invoice_pager)
-// and paying one (POST /v1/billing/invoice/{id}/pay). Money is in minor units of `currency`.
+// (POST /v1/billing/invoice), the invoices (GET /v1/billing/invoices, paged: owo::invoice_pager),
+// paying one (POST /v1/billing/invoice/{id}/pay), and owostack-local's upcoming invoice (GET
+// /v1/billing/upcoming, an extension). Money is in minor units of `currency`.
 #pragma once
 
 #include <owostack/types.hpp>
@@ -60,10 +61,12 @@ struct billing_invoice_params {
     std::optional<std::string> idempotency_key;
 };
 
-/// One line of an invoice.
+/// One line of an invoice (or of the upcoming invoice).
 struct invoice_line_item {
+    std::optional<std::string> type;           ///< upcoming invoice: "subscription" | "usage"
+    std::optional<std::string> plan;           ///< upcoming invoice, subscription lines: the plan's slug
     std::optional<std::string> feature_id;
-    std::optional<std::string> feature_slug;
+    std::optional<std::string> feature_slug;   ///< `featureSlug`, or the upcoming invoice's `feature`
     std::string description;
     double quantity = 0;
     std::int64_t unit_price = 0;               ///< minor units; tiered lines: see tier_breakdown
@@ -108,6 +111,20 @@ struct billing_invoices_result {
     bool has_more = false;
 };
 
+/// GET /v1/billing/upcoming [extension]: the next invoice as it stands — each subscription's
+/// plan price for the next period plus the unbilled usage, rated; nothing is stored.
+struct billing_upcoming_params {
+    std::string customer;
+};
+
+struct upcoming_invoice {
+    std::optional<std::string> customer_id;
+    std::string currency;
+    std::vector<invoice_line_item> lines;      ///< subscription lines, then usage lines
+    std::int64_t subtotal = 0;                 ///< minor units
+    std::int64_t total = 0;
+};
+
 /// POST /v1/billing/invoice/{id}/pay: charge the saved card, else a checkout to pay at.
 struct pay_invoice_params {
     std::string invoice_id;
@@ -130,6 +147,7 @@ invoice_line_item tag_invoke(boost::json::value_to_tag<invoice_line_item>, const
 invoice tag_invoke(boost::json::value_to_tag<invoice>, const boost::json::value&);
 billing_invoices_result tag_invoke(boost::json::value_to_tag<billing_invoices_result>, const boost::json::value&);
 pay_invoice_result tag_invoke(boost::json::value_to_tag<pay_invoice_result>, const boost::json::value&);
+upcoming_invoice tag_invoke(boost::json::value_to_tag<upcoming_invoice>, const boost::json::value&);
 
 } // namespace owo
 
@@ -140,4 +158,5 @@ pay_invoice_result tag_invoke(boost::json::value_to_tag<pay_invoice_result>, con
     X(billing_usage, get,  "billing/usage",    billing_usage_params, billing_usage_result,   read,                 customer_scope, billing_usage, hosted, "")      \
     X(billing_invoice, post, "billing/invoice", billing_invoice_params, owo::invoice,         idempotent_write,     customer_scope, billing_invoice, hosted, "invoice") \
     X(billing_invoices, get, "billing/invoices", billing_invoices_params, billing_invoices_result, read,           customer_scope, billing_invoices, hosted, "")   \
-    X(pay_invoice,   post, "billing/invoice/{invoice id}/pay", pay_invoice_params, pay_invoice_result, counts_usage, client_scope, -,             hosted, "")
+    X(pay_invoice,   post, "billing/invoice/{invoice id}/pay", pay_invoice_params, pay_invoice_result, counts_usage, client_scope, -,             hosted, "") \
+    X(billing_upcoming, get, "billing/upcoming", billing_upcoming_params, upcoming_invoice,  read,                 customer_scope, billing_upcoming, extension, "")

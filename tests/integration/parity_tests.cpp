@@ -182,6 +182,13 @@ BOOST_AUTO_TEST_CASE(usage_rated_invoiced_paged_and_paid) {
                 BOOST_TEST(f.tier_breakdown[1].flat_fee.value_or(0) == 100);
             }
 
+        // The upcoming invoice [extension]: a free plan has no price line, so the same usage.
+        owo::billing_upcoming_params next;
+        auto upcoming = co_await c.billing_upcoming(next);
+        BOOST_TEST(upcoming.total == 376);
+        BOOST_TEST_REQUIRE(upcoming.lines.size() == 4u);
+        for (const auto& line : upcoming.lines) BOOST_TEST(line.type.value_or("") == "usage");
+
         owo::billing_invoice_params now;
         owo::invoice first = co_await c.billing_invoice(now);
         BOOST_TEST(first.total == 376);
@@ -248,6 +255,28 @@ BOOST_AUTO_TEST_CASE(usage_rated_invoiced_paged_and_paid) {
         auto missing = co_await expect_error(owo.pay_invoice(ghost));
         BOOST_TEST((missing.code() == owo::error::not_found));
         BOOST_TEST(missing.server_message() == "Invoice not found");
+    });
+}
+
+// A paid plan's price is on the upcoming invoice (the catalog's p-scale: 9900 a month).
+BOOST_AUTO_TEST_CASE(upcoming_invoice_carries_the_plan_price) {
+    auto& srv = shared_server();
+    run(config_for(srv), [&](owo::client& owo) -> asio::awaitable<void> {
+        auto catalog = parity_catalog();
+        co_await owo.sync(catalog);
+        owo::customer_params who{.email = unique_email("upcoming")};
+        owo::customer c = co_await owo.customer(who);
+        owo::attach_params plan{.product = "p-scale"};
+        auto attached = co_await c.attach(plan);
+        BOOST_TEST_REQUIRE(attached.checkout_url.has_value());
+        BOOST_TEST(https_get_status(*attached.checkout_url, srv.ca_file()) == 200);
+        owo::billing_upcoming_params next;
+        auto upcoming = co_await c.billing_upcoming(next);
+        BOOST_TEST(upcoming.currency == "USD");
+        BOOST_TEST(upcoming.total == 9900);
+        BOOST_TEST_REQUIRE(!upcoming.lines.empty());
+        BOOST_TEST(upcoming.lines[0].plan.value_or("") == "p-scale");
+        BOOST_TEST(upcoming.lines[0].unit_price == 9900);
     });
 }
 

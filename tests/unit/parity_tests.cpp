@@ -499,6 +499,36 @@ BOOST_AUTO_TEST_CASE(pay_answers_and_errors) {
     BOOST_TEST(invalid<op::pay_invoice>({.invoice_id = ""}) == "invoice_id must not be empty");
 }
 
+// owostack-local's upcoming invoice [extension] (server/domain/billing.cpp upcoming_invoice_json):
+// the plan's price for the next period, then the unbilled usage rated: 2900 + 60 = 2960.
+BOOST_AUTO_TEST_CASE(upcoming_invoice_an_extension) {
+    fake_client f;
+    f.env.script({reply(200, R"J({"success":true,"customerId":"cus_1","currency":"USD","lines":[)J"
+                             R"J({"type":"subscription","plan":"pro","subscriptionId":"sub_1","description":"Pro (monthly)","quantity":1,"unitPrice":2900,"amount":2900,"periodStart":1796428800000,"periodEnd":1799020800000},)J"
+                             R"J({"type":"usage","feature":"api-calls","subscriptionId":"sub_1","description":"API calls: 25 units (10 per package)","quantity":25,"unitPrice":2,"amount":60,"periodStart":1793836800000,"periodEnd":1796428799999,"ratingModel":"package"}],)J"
+                             R"J("subtotal":2960,"total":2960})J"),
+                  reply(404, "404 Not Found")});
+    f.run([&]() -> asio::awaitable<void> {
+        owo::customer jane(f.client, owo::customer_record{.id = "cus_1"});
+        owo::billing_upcoming_params next;
+        auto u = co_await jane.billing_upcoming(next);
+        BOOST_TEST(u.total == 2960);
+        BOOST_TEST_REQUIRE(u.lines.size() == 2u);
+        BOOST_TEST(u.lines[0].type.value_or("") == "subscription");
+        BOOST_TEST(u.lines[0].plan.value_or("") == "pro");
+        BOOST_TEST(u.lines[0].amount == 2900);
+        BOOST_TEST(u.lines[1].feature_slug.value_or("") == "api-calls");
+        BOOST_TEST(u.lines[0].amount + u.lines[1].amount == u.total);
+        // A server without the extension answers the plain-text 404: not_supported.
+        auto old_server = co_await expect_error(jane.billing_upcoming(next));
+        BOOST_TEST((old_server.code() == error::not_supported));
+    });
+    BOOST_TEST(request_line_start(f.env.requests().at(0)) == "GET /v1/billing/upcoming?customer=cus_1");
+    // Against the hosted API it is refused before sending.
+    BOOST_TEST(!operation<op::billing_upcoming>::unsupported_reason(hosted, {.customer = "c"}).empty());
+    BOOST_TEST(operation<op::billing_upcoming>::unsupported_reason(local, {.customer = "c"}).empty());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(parity_wallet)
