@@ -6,9 +6,12 @@
 
 #include <boost/asio/use_future.hpp>
 #include <boost/json/parse.hpp>
+#include <boost/json/value_from.hpp>
 
 #include <algorithm>
 #include <charconv>
+#include <fstream>
+#include <iterator>
 #include <ostream>
 
 namespace owo::cli {
@@ -40,6 +43,29 @@ std::optional<std::int64_t> integer_option(const arguments& a, const std::string
         throw usage_error("--" + name + " must be an integer from " + std::to_string(lo) + " to " + std::to_string(hi) +
                           ", not '" + *text + "'");
     return v;
+}
+
+/// A catalog file: the sync payload's JSON; every problem of it is a usage error, listed.
+owo::catalog read_catalog(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw usage_error("cannot read " + path);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    boost::system::error_code ec;
+    auto payload = json::parse(text, ec);
+    if (ec) throw usage_error(path + " is not JSON: " + ec.message());
+    owo::catalog catalog;
+    try {
+        catalog = owo::catalog::from_sync_payload(payload);
+    } catch (const std::invalid_argument& e) {
+        throw usage_error(path + ": " + e.what());
+    }
+    auto problems = catalog.problems();
+    if (!problems.empty()) {
+        std::string why = path + " has " + std::to_string(problems.size()) + (problems.size() == 1 ? " problem:" : " problems:");
+        for (const auto& p : problems) why += "\n  " + p;
+        throw usage_error(why);
+    }
+    return catalog;
 }
 
 void show_customer(const arguments& a, std::ostream& out, const customer_record& c) {
@@ -249,6 +275,41 @@ std::vector<command> all_commands() {
                      out << "removed " << r.entity_id << " (pending removal";
                      if (r.count) out << ", " << *r.count << " still counted";
                      out << ")\n";
+                 }});
+    // Issue #19: push a catalog file (the sync payload's shape, as `--catalog` of owostack-local
+    // and upstream's CLI take it) with the SDK's sync.
+    c.push_back({"sync", {"CATALOG_FILE"}, {{"check", "", "only judge the catalog; send nothing"}},
+                 "create or update the catalog (features, credit systems, packs, plans) from a JSON file",
+                 [](blocking_client& owo, const arguments& a, std::ostream& out) {
+                     owo::catalog catalog = read_catalog(a.arg(0));
+                     if (a.flag("check")) {
+                         if (a.json) return print_json(out, catalog.sync_payload());
+                         out << a.arg(0) << ": " << catalog.features().size() << " features, " << catalog.credit_systems().size()
+                             << " credit systems, " << catalog.credit_packs().size() << " credit packs, " << catalog.plans().size()
+                             << " plans; no problems\n";
+                         return;
+                     }
+                     auto r = owo.sync(catalog);
+                     if (a.json) {
+                         auto group = [](const sync_changes& g) {
+                             return json::object{{"created", json::value_from(g.created)}, {"updated", json::value_from(g.updated)},
+                                                 {"unchanged", json::value_from(g.unchanged)}};
+                         };
+                         return print_json(out, json::object{{"features", group(r.features)}, {"creditSystems", group(r.credit_systems)},
+                                                             {"creditPacks", group(r.credit_packs)}, {"plans", group(r.plans)},
+                                                             {"warnings", json::value_from(r.warnings)}});
+                     }
+                     table t({"KIND", "CREATED", "UPDATED", "UNCHANGED"});
+                     auto row = [&](const char* kind, const sync_changes& g) {
+                         t.add({kind, std::to_string(g.created.size()), std::to_string(g.updated.size()),
+                                std::to_string(g.unchanged.size())});
+                     };
+                     row("features", r.features);
+                     row("credit systems", r.credit_systems);
+                     row("credit packs", r.credit_packs);
+                     row("plans", r.plans);
+                     t.print(out);
+                     for (const auto& w : r.warnings) out << "warning: " << w << '\n';
                  }});
     return c;
 }

@@ -1,26 +1,29 @@
 #!/usr/bin/env bash
-# with-local-server.sh [--db FILE] [--catalog FILE] -- COMMAND [ARGS...]
+# with-local-server.sh [--db FILE] [--catalog FILE] [--api-key KEY:ORG]... -- COMMAND [ARGS...]
 # Starts owostack-local on a free loopback port, exports OWOSTACK_API_URL, OWOSTACK_CA_FILE
 # and OWOSTACK_SECRET_KEY for COMMAND, runs it, and always stops the server afterwards.
+# --api-key adds a key of another organisation (the exported key stays the default one).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 db=":memory:"
 catalog="$root/server/catalog.example.json"
+extra_keys=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --db) db="$2"; shift 2 ;;
     --catalog) catalog="$2"; shift 2 ;;
+    --api-key) extra_keys+=(--api-key "$2"); shift 2 ;;
     --) shift; break ;;
     *) echo "with-local-server.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
-[ $# -gt 0 ] || { echo "usage: with-local-server.sh [--db FILE] [--catalog FILE] -- COMMAND..." >&2; exit 2; }
+[ $# -gt 0 ] || { echo "usage: with-local-server.sh [--db FILE] [--catalog FILE] [--api-key KEY:ORG]... -- COMMAND..." >&2; exit 2; }
 server="${OWOSTACK_LOCAL:-${OWOSTACK_BUILD_DIR:-$root/build}/server/owostack-local}"
 [ -x "$server" ] || { echo "with-local-server.sh: $server not built" >&2; exit 1; }
 
 key=sk_test_owostack_local
 out="$(mktemp)"
-"$server" --listen 127.0.0.1:0 --db "$db" --catalog "$catalog" --api-key "$key:local" >"$out" &
+"$server" --listen 127.0.0.1:0 --db "$db" --catalog "$catalog" --api-key "$key:local" "${extra_keys[@]}" >"$out" &
 pid=$!
 stop() {
   if kill -0 "$pid" 2>/dev/null; then

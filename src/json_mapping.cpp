@@ -11,100 +11,8 @@
 
 namespace owo {
 
-namespace {
-
+using namespace detail::mapping;
 using detail::decode_error;
-
-// ---- reading ---------------------------------------------------------------------------------
-
-const json::object& as_object(const json::value& v, const char* what) {
-    if (!v.is_object()) throw decode_error(std::string(what) + " is not a JSON object");
-    return v.get_object();
-}
-
-/// The value under `key`, or nullptr when absent or null.
-const json::value* field(const json::object& o, std::string_view key) {
-    auto it = o.find(key);
-    return it == o.end() || it->value().is_null() ? nullptr : &it->value();
-}
-
-[[noreturn]] void wrong_type(std::string_view key, const char* expected) {
-    throw decode_error("field '" + std::string(key) + "' is not " + expected);
-}
-
-std::optional<std::string> opt_string(const json::object& o, std::string_view key) {
-    const json::value* v = field(o, key);
-    if (!v) return std::nullopt;
-    if (!v->is_string()) wrong_type(key, "a string");
-    return std::string(v->get_string());
-}
-
-std::string req_string(const json::object& o, std::string_view key) {
-    auto s = opt_string(o, key);
-    if (!s) throw decode_error("missing field '" + std::string(key) + "'");
-    return std::move(*s);
-}
-
-std::optional<double> opt_number(const json::object& o, std::string_view key) {
-    const json::value* v = field(o, key);
-    if (!v) return std::nullopt;
-    if (v->is_int64()) return static_cast<double>(v->get_int64());
-    if (v->is_uint64()) return static_cast<double>(v->get_uint64());
-    if (v->is_double()) return v->get_double();
-    wrong_type(key, "a number");
-}
-
-/// A count or an amount in minor units. The hosted schemas say `number`, and its sync stores
-/// what it is given, so a fractional value is read as its integral part rather than refused.
-std::optional<std::int64_t> opt_int(const json::object& o, std::string_view key) {
-    auto d = opt_number(o, key);
-    if (!d) return std::nullopt;
-    if (!std::isfinite(*d) || std::abs(*d) > 9.0e15) wrong_type(key, "an integer");
-    return static_cast<std::int64_t>(std::trunc(*d));
-}
-
-bool opt_bool(const json::object& o, std::string_view key, bool fallback) {
-    const json::value* v = field(o, key);
-    if (!v) return fallback;
-    if (!v->is_bool()) wrong_type(key, "a boolean");
-    return v->get_bool();
-}
-
-json::object opt_object(const json::object& o, std::string_view key) {
-    const json::value* v = field(o, key);
-    if (!v) return {};
-    if (!v->is_object()) wrong_type(key, "an object");
-    return v->get_object();
-}
-
-json::value raw(const json::object& o, std::string_view key) {
-    auto it = o.find(key);
-    return it == o.end() ? json::value() : it->value();
-}
-
-std::optional<time_point> opt_time(const json::object& o, std::string_view key) {
-    const json::value* v = field(o, key);
-    if (!v) return std::nullopt;
-    return detail::parse_timestamp(*v);
-}
-
-/// The array under `key` (required), each element decoded as T.
-template <class T>
-std::vector<T> req_array(const json::object& o, std::string_view key) {
-    const json::value* v = field(o, key);
-    if (!v) throw decode_error("missing field '" + std::string(key) + "'");
-    if (!v->is_array()) wrong_type(key, "an array");
-    return json::value_to<std::vector<T>>(*v);
-}
-
-// ---- writing ---------------------------------------------------------------------------------
-
-template <class T>
-void put(json::object& o, std::string_view key, const std::optional<T>& v) {
-    if (v) o[key] = json::value_from(*v, o.storage());
-}
-
-} // namespace
 
 namespace detail {
 
@@ -411,7 +319,7 @@ const char* to_string(entity_status s) noexcept {
 // succeed fails with invalid_argument and sends nothing, plus this SDK's hardening: keys and ids
 // are 1-255 bytes without control characters, and numbers are finite with |x| <= 1e15.
 
-namespace {
+namespace detail::mapping {
 
 using detail::check_header_value;
 using detail::check_identifier;
@@ -470,7 +378,7 @@ std::string check_channels(const std::optional<std::vector<std::string>>& channe
     return {};
 }
 
-} // namespace
+} // namespace detail::mapping
 
 // §4.1: email required (zod email); id, when given, an external id.
 static std::string invalid_reason_of(const customer_params& p) {
@@ -582,8 +490,7 @@ list_customers_result tag_invoke(json::value_to_tag<list_customers_result>, cons
     const auto& o = as_object(jv, "customer list");
     list_customers_result r;
     r.customers = req_array<customer_record>(o, "customers");
-    r.has_more = opt_bool(o, "hasMore", false);
-    r.next_cursor = opt_string(o, "nextCursor");
+    read_paging(o, r);
     return r;
 }
 
@@ -690,4 +597,5 @@ static std::string invalid_reason_of(const bind_customer_params& p) {
 } // namespace owo
 
 // Last: the generic steps of every operation, which call the rules above.
+#define OWOSTACK_ROWS_OF_THIS_FILE OWOSTACK_CORE_OPERATIONS
 #include "operation_impl.hpp"

@@ -1,5 +1,6 @@
-// The definitions of operation<Op> (operation.hpp), included once, at the end of
-// src/json_mapping.cpp: they call the per-params hooks defined there, found by argument-
+// The definitions of operation<Op> (operation.hpp), included at the end of src/json_mapping.cpp
+// and of each resource's mapping file (src/billing.cpp, ...), which instantiate their own rows
+// (OWOSTACK_ROWS_OF_THIS_FILE): they call the per-params hooks defined there, found by argument-
 // dependent lookup —
 //   std::string invalid_reason(const P&)                      every struct params type
 //   void put_query(const P&, query_params&)                   GET operations with struct params
@@ -98,7 +99,10 @@ request_spec operation<Op>::make_request(const base_url& base, const params& p) 
             json::monotonic_resource arena(scratch, sizeof scratch);
             s.body = json::serialize(json::value_from(p, &arena));
         }
-        s.idempotency_key = p.idempotency_key ? *p.idempotency_key : make_uuid_v4();
+        if constexpr (requires { p.idempotency_key; })
+            s.idempotency_key = p.idempotency_key ? *p.idempotency_key : make_uuid_v4();
+        else
+            s.idempotency_key = make_uuid_v4();   // params without a key of their own (a catalog)
     }
     s.safety = safety_of(Op::retry, p);
     return s;
@@ -142,8 +146,10 @@ outcome<typename Op::result> operation<Op>::finish(const params& p, call_result&
     return out;
 }
 
+// The rows this translation unit maps: it defines OWOSTACK_ROWS_OF_THIS_FILE as its table
+// (OWOSTACK_CORE_OPERATIONS in json_mapping.cpp, a resource's table in the resource's file).
 #define OWOSTACK_INSTANTIATE_OPERATION(name, ...) template struct operation<op::name>;
-OWOSTACK_OPERATIONS(OWOSTACK_INSTANTIATE_OPERATION)
+OWOSTACK_ROWS_OF_THIS_FILE(OWOSTACK_INSTANTIATE_OPERATION)
 #undef OWOSTACK_INSTANTIATE_OPERATION
 
 } // namespace owo::detail

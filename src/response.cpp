@@ -95,9 +95,23 @@ void read_lifecycle_fields(const json::object& body, diagnostics& d) {
         d.current_version = it->value().get_int64();
 }
 
+// The wallet routes answer a bad body with Zod's flattened field errors as `error`:
+// {"customer":["Invalid input: expected string, received undefined"]}; read as
+// "customer: Invalid input: ...". Empty when `error` is not such an object.
+std::string field_errors_summary(const json::object& errors) {
+    std::string out;
+    for (const auto& kv : errors) {
+        const json::array* messages = kv.value().if_array();
+        if (!messages || messages->empty() || !(*messages)[0].is_string()) return {};
+        if (!out.empty()) out += "; ";
+        out += std::string(kv.key()) + ": " + std::string((*messages)[0].get_string());
+    }
+    return out;
+}
+
 // docs/protocol.md §2.4: code = body.code, else body.error.code; message = body.error (string), else
 // body.error.message (a Zod issue list summarised), else body.message, else details.message (the
-// entitlement-shaped errors of track, §4.8).
+// entitlement-shaped errors of track, §4.8), else body.error as field errors (wallet).
 void read_error_body(const json::object& body, diagnostics& d) {
     const json::object* nested = nullptr;
     if (auto it = body.find("error"); it != body.end()) nested = it->value().if_object();
@@ -115,6 +129,7 @@ void read_error_body(const json::object& body, diagnostics& d) {
         d.message = summary.empty() ? std::string(raw) : std::move(summary);
     } else if (auto m2 = string_at(body, "message")) d.message = *m2;
     else if (details && string_at(*details, "message")) d.message = *string_at(*details, "message");
+    else if (nested) d.message = field_errors_summary(*nested);
     d.current = number_at(body, "current");
     d.limit = number_at(body, "limit");
     if (auto f = string_at(body, "feature")) d.feature = std::string(*f);

@@ -10,7 +10,11 @@
 // mapping) and the answer decoded into the result type (src/json_mapping.cpp).
 #pragma once
 
+#include <owostack/billing.hpp>
+#include <owostack/catalog.hpp>
+#include <owostack/credits.hpp>
 #include <owostack/types.hpp>
+#include <owostack/wallet.hpp>
 
 #include <string>
 #include <string_view>
@@ -32,7 +36,15 @@
 //             api.owostack.com or sandbox.owostack.com the call ends with error::not_supported
 //             before sending, and a plain-text 404 answering it is read as not_supported)
 //   member    the body member holding the result, "" for the whole body
-#define OWOSTACK_OPERATIONS(X)                                                                                        \
+//
+// The rows below are the customer and seat operations (their types in types.hpp, their mapping
+// in src/json_mapping.cpp). A resource of its own keeps its rows, params and results in one
+// header and its mapping in one source file, as stripe-go does: catalog (sync, credit systems
+// and packs: catalog.hpp, credits.hpp), billing (billing.hpp) and wallet (wallet.hpp).
+#define OWOSTACK_OPERATIONS(X) OWOSTACK_CORE_OPERATIONS(X) OWOSTACK_RESOURCE_OPERATIONS(X)
+#define OWOSTACK_RESOURCE_OPERATIONS(X) OWOSTACK_CATALOG_OPERATIONS(X) OWOSTACK_CREDITS_OPERATIONS(X) \
+    OWOSTACK_BILLING_OPERATIONS(X) OWOSTACK_WALLET_OPERATIONS(X)
+#define OWOSTACK_CORE_OPERATIONS(X)                                                                                        \
     X(customer,      post, "customers",        customer_params,      owo::customer,          idempotent_write,     client_scope,   -,             hosted, "")      \
     X(get_customer,  get,  "customers/{customer id}", std::string,   owo::customer,          read,                 client_scope,   -,             hosted, "")      \
     X(attach,        post, "attach",           attach_params,        attach_result,          idempotent_write,     customer_scope, attach,        hosted, "")      \
@@ -93,5 +105,9 @@ class pager;
 
 /// Every customer, page by page: `owo::customer_pager pages(client, params)` (include pager.hpp).
 using customer_pager = pager<detail::op::list_customers, &list_customers_result::customers>;
+
+/// Every invoice of a customer, newest first, page by page: `owo::invoice_pager pages(client,
+/// {.customer = "cus_1", .limit = 50})` (include pager.hpp).
+using invoice_pager = pager<detail::op::billing_invoices, &billing_invoices_result::invoices>;
 
 } // namespace owo

@@ -207,6 +207,29 @@ check 1 '' 'not_found: .*\(HTTP 404\)' -- customers delete no-such-customer
 check 2 '' 'takes 1 argument' -- customers delete
 check 2 '' 'option --purge takes no value' -- customers delete "$c4" --purge=yes
 
+# sync: a catalog file (the sync payload's shape) created, then unchanged; problems listed (2).
+cat_file="$(mktemp)" bad_file="$(mktemp)"
+cat >"$cat_file" <<JSON
+{"features":[{"slug":"cli-calls","type":"metered","name":"Calls"},{"slug":"cli-seats","type":"metered","name":"Seats","meterType":"non_consumable"}],
+ "creditSystems":[],"creditPacks":[],
+ "plans":[{"slug":"cli-pro","name":"Pro","price":1500,"currency":"USD","interval":"monthly","features":[
+   {"slug":"cli-calls","enabled":true,"limit":1000,"reset":"monthly","overage":"charge","overagePrice":5},
+   {"slug":"cli-seats","enabled":true,"limit":3,"reset":"never"}]}]}
+JSON
+cat >"$bad_file" <<JSON
+{"features":[{"slug":"cli-x","type":"metered","name":"X"},{"slug":"cli-x","type":"metered","name":"X"}],
+ "plans":[{"slug":"cli-bad","name":"Bad","price":-1,"currency":"USD","interval":"monthly","features":[{"slug":"cli-ghost","enabled":true}]}]}
+JSON
+check 0 '^features +2 +0 +0$' '' -- sync "$cat_file"
+check 0 '^plans +0 +0 +1$' '' -- sync "$cat_file"   # the second time: unchanged
+check 0 '"plans":\{"created":\[\],"updated":\[\],"unchanged":\["cli-pro"\]\}' '' -- sync "$cat_file" --json
+check 0 '2 features, 0 credit systems, 0 credit packs, 1 plans; no problems' '' -- sync "$cat_file" --check
+check 2 '' 'has 3 problems:' -- sync "$bad_file"
+check 2 '' "plan 'cli-bad' feature 'cli-ghost': not declared in the catalog" -- sync "$bad_file"
+check 2 '' 'cannot read /no/such/catalog.json' -- sync /no/such/catalog.json
+check 0 '^usage: owostack sync CATALOG_FILE' '' -- sync --help
+rm -f "$cat_file" "$bad_file"
+
 # Flags override the environment; the key is never echoed.
 check 1 '' '^owostack: unauthorized: .*\(HTTP 401\)' -- --key sk_test_wrong plans
 check 0 '^SLUG' '' -- --key "$OWOSTACK_SECRET_KEY" --url "$OWOSTACK_API_URL" --ca "$OWOSTACK_CA_FILE" plans

@@ -2,6 +2,7 @@
 // its CA, a way to run a coroutine to completion, and unique names so tests never collide.
 #pragma once
 
+#include <support/expect_error.hpp>
 #include <support/local_server.hpp>
 
 #include <owostack/owostack.hpp>
@@ -35,20 +36,5 @@ void run(const owo::config& cfg, std::function<boost::asio::awaitable<void>(owo:
 
 /// GET an https URL trusting `ca_file` (follows the local server's sandbox checkout page).
 int https_get_status(const std::string& url, const std::string& ca_file);
-
-} // namespace owo::test
-
-namespace owo::test {
-
-/// Awaits `op`, which must fail with owo::api_error; returns the error.
-template <class T>
-boost::asio::awaitable<owo::api_error> expect_error(boost::asio::awaitable<T> op) {
-    try {
-        co_await std::move(op);
-    } catch (const owo::api_error& e) {
-        co_return e;
-    }
-    throw std::runtime_error("the operation succeeded, but an error was expected");
-}
 
 } // namespace owo::test

@@ -6,6 +6,7 @@
 #include "fake_io.hpp"
 #include "json_mapping.hpp"
 #include "operation.hpp"
+#include "operation_test_support.hpp"
 #include "request.hpp"
 #include "response.hpp"
 
@@ -30,26 +31,6 @@ using namespace std::chrono_literals;
 using owo::error;
 
 namespace {
-
-base_url base_of(std::string_view url) {
-    boost::system::error_code ec;
-    std::string why;
-    auto b = parse_base_url(url, ec, why);
-    BOOST_TEST_REQUIRE(!ec, why);
-    return b;
-}
-const base_url local = base_of("https://127.0.0.1:8443/v1");
-const base_url hosted = base_of("https://api.owostack.com/v1");
-
-template <class Op>
-request_spec request_of(const typename Op::params& p, const base_url& b = local) {
-    return operation<Op>::make_request(b, p);
-}
-
-template <class Op>
-std::string invalid(const typename Op::params& p) {
-    return operation<Op>::invalid_reason(p);
-}
 
 std::string customer_json(std::string_view id, std::string_view email, int version = 1) {
     return R"({"id":")" + std::string(id) + R"(","email":")" + std::string(email) +
@@ -77,39 +58,6 @@ std::string ids_of(const std::vector<owo::customer_record>& page) {
     for (auto& c : page) s += (s.empty() ? "" : ",") + c.id;
     return s;
 }
-
-/// A whole owo::client over the scripted fake, on one io_context.
-struct fake_client {
-    asio::io_context ioc;
-    fake_environment env{ioc.get_executor()};
-    owo::client client = client_access::make(ioc.get_executor(), config(), env);
-
-    static owo::config config() {
-        owo::config c;
-        c.secret_key = "sk_test";
-        c.api_url = "https://127.0.0.1:8443/v1";
-        return c;
-    }
-
-    /// Runs `body` to completion (every exchange it needs must be scripted).
-    template <class F>
-    void run(F body) {
-        bool finished = false;
-        asio::co_spawn(ioc, [&]() -> asio::awaitable<void> { co_await body(); }, [&](std::exception_ptr e) {
-            finished = true;
-            if (e) {
-                try {
-                    std::rethrow_exception(e);
-                } catch (const std::exception& x) {
-                    BOOST_ERROR(std::string("the coroutine threw: ") + x.what());
-                }
-            }
-        });
-        run_ready(ioc);
-        BOOST_TEST_REQUIRE(finished, "the coroutine did not finish");
-        BOOST_TEST(env.unscripted() == 0u);
-    }
-};
 
 } // namespace
 
