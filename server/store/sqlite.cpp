@@ -4,7 +4,7 @@ namespace owo::local {
 
 namespace {
 [[noreturn]] void fail(sqlite3* db, const char* what) {
-    throw sqlite_error(std::string(what) + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
+    throw sqlite_error(std::string(what) + ": " + (db ? sqlite3_errmsg(db) : "out of memory"), db ? sqlite3_errcode(db) & 0xff : SQLITE_NOMEM);
 }
 } // namespace
 
@@ -72,10 +72,10 @@ database::~database() {
 
 void database::exec(const char* sql) {
     char* err = nullptr;
-    if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    if (int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &err); rc != SQLITE_OK) {
         std::string msg = err ? err : "unknown error";
         sqlite3_free(err);
-        throw sqlite_error(std::string("exec: ") + msg);
+        throw sqlite_error(std::string("exec: ") + msg, rc & 0xff);
     }
 }
 

@@ -15,7 +15,8 @@
 namespace owo::local {
 
 struct sqlite_error : std::runtime_error {
-    using std::runtime_error::runtime_error;
+    explicit sqlite_error(const std::string& what, int code = 0) : std::runtime_error(what), code(code) {}
+    int code;   // SQLite's primary result code (SQLITE_READONLY, SQLITE_CONSTRAINT, ...), 0 when none
 };
 
 class database;

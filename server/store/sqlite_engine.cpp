@@ -3,6 +3,7 @@
 #include "store/sqlite_engine.hpp"
 
 #include "http/metrics.hpp"
+#include "store/sqlite.hpp"
 #include "store/sqlite_store.hpp"
 
 #include <chrono>
@@ -74,6 +75,17 @@ public:
     void submit(unit_kind kind, unit_of_work work, unit_done done) override {
         if (opts_.mode == commit_mode::per_request) return run_inline(kind, work, done);
         if (kind == unit_kind::read && !in_memory_) return run_read(work, done);
+        // A write unit runs first as a read on a pooled connection: many write routes often
+        // write nothing (a resolve, a replayed Idempotency-Key, a check), and those then never
+        // queue behind the writer. Its first write fails (query_only) and the writer runs it
+        // again from scratch, as it may any unit.
+        if (kind == unit_kind::write && !in_memory_ && !stopping()) {
+            auto error = run_on_reader(work);
+            if (!writes_after_all(error)) {
+                count(unit_kind::write, !error);
+                return done(error);
+            }
+        }
         {
             std::lock_guard lock(queue_mutex_);
             if (!stopping_) {
@@ -114,6 +126,11 @@ public:
     }
 
 private:
+    bool stopping() {
+        std::lock_guard lock(queue_mutex_);
+        return stopping_;
+    }
+
     counter& unit_counter(const char* kind, const char* outcome) {
         return metrics_.counter_of("owostack_store_units_total", "Units of work finished, by kind and outcome", {"kind", "outcome"},
                                    {kind, outcome});
@@ -144,6 +161,12 @@ private:
     }
 
     void run_read(const unit_of_work& work, const unit_done& done) {
+        auto error = run_on_reader(work);
+        count(unit_kind::read, !error);
+        done(error);
+    }
+
+    std::exception_ptr run_on_reader(const unit_of_work& work) {
         std::exception_ptr error;
         std::unique_ptr<store> reader;
         try {
@@ -156,8 +179,19 @@ private:
             if (reader) abandon(*reader);
         }
         if (reader) return_reader(std::move(reader));
-        count(unit_kind::read, !error);
-        done(error);
+        return error;
+    }
+
+    /// True when a unit run on a read connection failed because it tried to write.
+    static bool writes_after_all(const std::exception_ptr& error) {
+        if (!error) return false;
+        try {
+            std::rethrow_exception(error);
+        } catch (const sqlite_error& e) {
+            return e.code == SQLITE_READONLY;
+        } catch (...) {
+            return false;
+        }
     }
 
     std::unique_ptr<store> borrow_reader() {

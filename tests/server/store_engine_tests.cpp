@@ -78,7 +78,9 @@ BOOST_AUTO_TEST_CASE(a_failing_unit_fails_only_itself_in_its_batch) {
     engine_on_disk e(commit_mode::group);
     std::promise<void> started, release;
     auto released = release.get_future().share();
-    auto blocker = submit_write(*e.engine, [&, released](store&) {
+    // It writes first: a write unit that has not written yet runs as a read (sqlite_engine).
+    auto blocker = submit_write(*e.engine, [&, released](store& s) {
+        s.insert_customer(customer("blocker"));
         started.set_value();
         released.wait();
     });
