@@ -1,0 +1,67 @@
+// The store on PostgreSQL: the store interface over one libpq connection, inside the
+// transaction the postgres engine opened (postgres_engine.cpp), and the schema migrations.
+#pragma once
+
+#include "store/postgres.hpp"
+#include "store/store.hpp"
+
+namespace owo::local {
+
+/// The schema version this build writes; migrate() brings a database up to it.
+int postgres_schema_version();
+
+/// Creates or upgrades the schema (schema_version table), in one transaction under an advisory
+/// lock, so instances starting together on one database migrate it once. Throws when the
+/// database was written by a newer build.
+void migrate_postgres(pg_connection& db);
+
+/// Every store method as SQL on `db`. It runs no BEGIN/COMMIT of its own: the engine owns the
+/// transaction, so begin() must not be called.
+class postgres_store final : public store {
+public:
+    explicit postgres_store(pg_connection& db) : db_(db) {}
+
+    std::unique_ptr<store_transaction> begin() override;
+
+    std::vector<customer_row> customers_by_id(const std::string& org, const std::string& id) override;
+    std::vector<customer_row> customers_by_external_id(const std::string& org, const std::string& external_id) override;
+    std::vector<customer_row> customers_by_email(const std::string& org, const std::string& email) override;
+    void insert_customer(const customer_row& c) override;
+    void update_customer(const customer_row& c) override;
+    std::optional<customer_row> customer_including_deleted(const std::string& org, const std::string& id) override;
+    std::optional<customer_row> last_deleted_customer(const std::string& org, const std::optional<std::string>& external_id,
+                                                      const std::optional<std::string>& email) override;
+    std::vector<customer_row> list_customers(const customer_page_query& q) override;
+
+    std::vector<subscription_row> subscriptions(const std::string& customer_id, const char* status) override;
+    std::optional<subscription_row> subscription_by_token(const std::string& token) override;
+    void insert_subscription(const subscription_row& s) override;
+    void set_subscription_status(const std::string& id, const std::string& status) override;
+    void update_subscription(const subscription_row& s) override;
+
+    std::optional<entity_row> find_entity(const std::string& customer_id, const std::string& feature,
+                                          const std::string& entity) override;
+    std::int64_t count_entities(const std::string& customer_id, const std::string& feature) override;
+    void insert_entity(const entity_row& e) override;
+    void update_entity(const entity_row& e) override;
+    std::vector<entity_row> list_entities(const std::string& customer_id, const std::optional<std::string>& feature) override;
+    void delete_entities(const std::string& customer_id) override;
+
+    double usage(const std::string& customer_id, const std::string& feature, const std::string& entity,
+                 std::int64_t period_start) override;
+    void add_usage(const std::string& customer_id, const std::string& feature, const std::string& entity,
+                   std::int64_t period_start, double amount) override;
+
+    std::optional<idempotency_row> find_idempotency(const std::string& org, const std::string& key) override;
+    void insert_idempotency(const std::string& org, const std::string& key, const idempotency_row& r,
+                            std::int64_t now) override;
+    void erase_idempotency_mentioning(const std::string& org, const std::string& text) override;
+
+    std::optional<std::string> catalog(const std::string& org) override;
+    void save_catalog(const std::string& org, const std::string& json) override;
+
+private:
+    pg_connection& db_;
+};
+
+} // namespace owo::local
