@@ -55,6 +55,8 @@ pg_connection::pg_connection(const std::string& url, const pg_connect_options& o
         conn_ = nullptr;
         throw postgres_error("cannot connect to PostgreSQL: " + why, "", true);
     }
+    // NOTICEs ("relation ... already exists, skipping") are not for owostack-local's stderr.
+    PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
 }
 
 pg_connection::~pg_connection() {

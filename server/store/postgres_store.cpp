@@ -102,9 +102,11 @@ void migrate_postgres(pg_connection& db) {
             throw std::runtime_error("the database was written by a newer owostack-local (schema " + std::to_string(version) + ")");
         for (const auto& m : migrations)
             if (m.version > version) db.exec(m.sql);
-        static const char* const set_version = "DELETE FROM schema_version; INSERT INTO schema_version VALUES ";
-        if (version < postgres_schema_version())
-            db.exec((set_version + std::to_string(postgres_schema_version())).c_str());
+        if (version < postgres_schema_version()) {
+            auto set_version = "DELETE FROM schema_version; INSERT INTO schema_version VALUES (" +
+                               std::to_string(postgres_schema_version()) + ")";
+            db.exec(set_version.c_str());
+        }
         db.exec("COMMIT");
     } catch (...) {
         if (!db.broken()) db.exec("ROLLBACK");

@@ -1,0 +1,150 @@
+// postgres_store against a real PostgreSQL (a fresh database of the fixture's cluster): the
+// migrations, each method's round trip where SQLite and PostgreSQL could differ (NULLs, byte-wise
+// id order, upserts, booleans, doubles), and the guard on COMMIT of a failed transaction.
+#include <support/postgres.hpp>
+
+#include "store/postgres_store.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+using namespace owo::local;
+
+namespace {
+
+pg_connect_options quick() { return {}; }
+
+struct fresh_db {
+    fresh_db() {
+        auto cluster = owo::test::test_postgres_url();
+        BOOST_REQUIRE_MESSAGE(cluster, "run through postgres_test.sh (OWOSTACK_TEST_POSTGRES)");
+        url = owo::test::fresh_postgres_database(*cluster);
+        db = std::make_unique<pg_connection>(url, quick());
+        migrate_postgres(*db);
+    }
+    std::string url;
+    std::unique_ptr<pg_connection> db;
+};
+
+customer_row customer(std::string id, std::int64_t created_at) {
+    customer_row c;
+    c.id = std::move(id);
+    c.org = "org";
+    c.email = c.id + "@example.com";
+    c.name = "N";
+    c.created_at = c.updated_at = created_at;
+    return c;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(postgres_store_on_postgres)
+
+BOOST_AUTO_TEST_CASE(migrations_run_once_and_refuse_a_newer_schema) {
+    fresh_db f;
+    migrate_postgres(*f.db);   // again: nothing to do
+    auto v = f.db->exec("SELECT version FROM schema_version", pg_params{});
+    BOOST_REQUIRE_EQUAL(v.rows(), 1);
+    BOOST_TEST(v.integer(0, 0) == postgres_schema_version());
+    // The keyset index exists, on (org, created_at, id).
+    auto idx = f.db->exec("SELECT indexdef FROM pg_indexes WHERE indexname = 'customers_by_creation'", pg_params{});
+    BOOST_REQUIRE_EQUAL(idx.rows(), 1);
+    BOOST_TEST(idx.text(0, 0).find("(org, created_at, id)") != std::string::npos);
+
+    f.db->exec("UPDATE schema_version SET version = version + 1");
+    BOOST_CHECK_EXCEPTION(migrate_postgres(*f.db), std::runtime_error, [](const std::runtime_error& e) {
+        return std::string(e.what()).find("newer owostack-local") != std::string::npos;
+    });
+}
+
+BOOST_AUTO_TEST_CASE(rows_round_trip_with_nulls_booleans_and_byte_order) {
+    fresh_db f;
+    postgres_store s(*f.db);
+    f.db->exec("BEGIN");
+    auto full = customer("a-full", 10);
+    full.external_id = "ext";
+    full.metadata = R"({"k":1})";
+    full.external_organization_id = "acme";
+    full.version = 3;
+    s.insert_customer(full);
+    s.insert_customer(customer("B", 20));
+    s.insert_customer(customer("a", 20));   // same created_at: "B" < "a" byte-wise, as in SQLite
+    f.db->commit();
+
+    auto got = s.customers_by_external_id("org", "ext");
+    BOOST_REQUIRE_EQUAL(got.size(), 1u);
+    BOOST_TEST(*got[0].metadata == R"({"k":1})");
+    BOOST_TEST(*got[0].external_organization_id == "acme");
+    BOOST_TEST(got[0].version == 3);
+    BOOST_TEST(!got[0].deleted_at);
+    BOOST_TEST(!got[0].purged);
+
+    customer_page_query q{.org = "org"};
+    auto page = s.list_customers(q);
+    BOOST_REQUIRE_EQUAL(page.size(), 3u);
+    BOOST_TEST(page[1].id == "B");
+    BOOST_TEST(page[2].id == "a");
+    q.after = std::pair<std::int64_t, std::string>{20, "B"};
+    page = s.list_customers(q);
+    BOOST_REQUIRE_EQUAL(page.size(), 1u);
+    BOOST_TEST(page[0].id == "a");
+
+    auto b = s.customers_by_id("org", "B").at(0);
+    b.deleted_at = 30;
+    b.purged = true;
+    s.update_customer(b);
+    BOOST_TEST(s.customers_by_id("org", "B").empty());
+    BOOST_TEST(s.customer_including_deleted("org", "B")->purged);
+    BOOST_TEST(s.last_deleted_customer("org", std::nullopt, std::string("B@example.com"))->id == "B");
+    BOOST_TEST(!s.last_deleted_customer("org", std::string("ext"), std::nullopt));
+    BOOST_TEST(s.list_customers({.org = "org", .unresolved_only = true}).size() == 1u);   // "a"
+    BOOST_TEST(s.list_customers({.org = "org", .include_deleted = true}).size() == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(usage_idempotency_catalog_entities_subscriptions) {
+    fresh_db f;
+    postgres_store s(*f.db);
+    s.insert_customer(customer("c1", 1));
+    s.add_usage("c1", "api", "", 100, 1.5);
+    s.add_usage("c1", "api", "", 100, 0.25);
+    BOOST_TEST(s.usage("c1", "api", "", 100) == 1.75);
+    BOOST_TEST(s.usage("c1", "api", "e", 100) == 0.0);
+
+    s.insert_idempotency("org", "k", {"fp", 200, "application/json", R"({"id":"c1"})"}, 5);
+    BOOST_TEST(s.find_idempotency("org", "k")->status == 200);
+    s.erase_idempotency_mentioning("org", "c1");
+    BOOST_TEST(!s.find_idempotency("org", "k"));
+
+    s.save_catalog("org", "{}");
+    s.save_catalog("org", R"({"plans":[]})");
+    BOOST_TEST(*s.catalog("org") == R"({"plans":[]})");
+
+    s.insert_entity({"c1", "seats", "u1", std::nullopt, std::string("u@x.io"), std::nullopt, "active", 7});
+    BOOST_TEST(s.count_entities("c1", "seats") == 1);
+    BOOST_TEST(s.list_entities("c1", std::nullopt).size() == 1u);
+    BOOST_TEST(s.list_entities("c1", std::string("other")).empty());
+    s.delete_entities("c1");
+    BOOST_TEST(s.count_entities("c1", "seats") == 0);
+
+    s.insert_subscription({"s1", "org", "c1", "pro", "pending_checkout", std::string("tok"), 1, 1, 2, std::nullopt});
+    s.set_subscription_status("s1", "active");
+    BOOST_TEST(s.subscription_by_token("tok")->status == "active");
+    BOOST_TEST(s.subscriptions("c1", "active").size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(commit_of_a_failed_transaction_throws_instead_of_rolling_back_silently) {
+    fresh_db f;
+    postgres_store s(*f.db);
+    s.insert_customer(customer("dup", 1));
+    f.db->exec("BEGIN");
+    BOOST_CHECK_THROW(s.insert_customer(customer("dup", 1)), postgres_error);
+    BOOST_CHECK_EXCEPTION(f.db->commit(), postgres_error, [](const postgres_error& e) { return e.sqlstate == "23505"; });
+    f.db->exec("ROLLBACK");
+}
+
+BOOST_AUTO_TEST_CASE(urls_in_logs_carry_no_password) {
+    BOOST_TEST(redacted_url("postgres://owo:s3cret@db:5432/x?sslmode=require") == "postgres://owo:***@db:5432/x?sslmode=require");
+    BOOST_TEST(redacted_url("postgresql://owo@db/x") == "postgresql://owo@db/x");
+    BOOST_TEST(redacted_url("postgres://db/x?password=s3cret&sslmode=require") == "postgres://db/x?password=***&sslmode=require");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
