@@ -14,6 +14,13 @@ std::string redacted_url(std::string_view url) {
     return std::regex_replace(out, keyword, "password=***");
 }
 
+pg_params& pg_params::add(std::string_view v) {
+    if (v.find('\0') != std::string_view::npos)
+        throw postgres_error("PostgreSQL text cannot hold the character U+0000", "22021", false);
+    values_.emplace_back(std::string(v));
+    return *this;
+}
+
 pg_params& pg_params::add(double v) {
     char buf[32];
     auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);   // shortest text that reads back exactly

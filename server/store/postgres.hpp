@@ -37,13 +37,19 @@ std::string redacted_url(std::string_view url);
 /// Positional parameters $1..$n, in libpq's text format (NULL = std::nullopt).
 class pg_params {
 public:
-    pg_params& add(std::string_view v) { values_.emplace_back(std::string(v)); return *this; }
+    /// Throws postgres_error 22021 for text holding U+0000, which PostgreSQL's text cannot store
+    /// (libpq would cut the value there without a word).
+    pg_params& add(std::string_view v);
     pg_params& add(const std::string& v) { return add(std::string_view(v)); }
     pg_params& add(const char* v) { return add(std::string_view(v)); }
     pg_params& add(std::int64_t v) { values_.emplace_back(std::to_string(v)); return *this; }
     pg_params& add(double v);
     pg_params& add(bool v) { values_.emplace_back(v ? "t" : "f"); return *this; }
-    pg_params& add(const std::optional<std::string>& v) { values_.push_back(v); return *this; }
+    pg_params& add(const std::optional<std::string>& v) {
+        if (!v) values_.emplace_back();
+        else add(std::string_view(*v));
+        return *this;
+    }
     pg_params& add(const std::optional<std::int64_t>& v) {
         values_.push_back(v ? std::optional<std::string>(std::to_string(*v)) : std::nullopt);
         return *this;

@@ -168,4 +168,44 @@ BOOST_AUTO_TEST_CASE(a_catalog_synced_on_one_instance_serves_on_the_others) {
     BOOST_TEST(r.status == 200, r.body);
 }
 
+// Readiness follows the database: 503 while the instance cannot reach it, 200 again (and writes
+// work, on reconnected pool connections) once it can.
+BOOST_AUTO_TEST_CASE(readiness_fails_while_postgres_is_unreachable_and_recovers) {
+    instances on(1);
+    auto ready = [&] { return on.call(0, {.target = "/ready", .key = ""}).status; };
+    auto wait_for = [&](int status) {
+        for (int i = 0; i < 100 && ready() != status; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        return ready();
+    };
+    BOOST_TEST(ready() == 200);
+    auto cluster = *test_postgres_url();
+    auto db = on.url.substr(on.url.rfind('/') + 1);
+    // The database refuses connections and drops the ones it has: as unreachable as it gets for
+    // this instance, while the other tests keep the cluster.
+    run_postgres_sql(cluster, "ALTER DATABASE " + db + " ALLOW_CONNECTIONS false");
+    run_postgres_sql(cluster, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + db + "'");
+    BOOST_TEST(wait_for(503) == 503);
+    auto refused = on.call(0, {.method = "POST", .target = "/v1/customers", .body = R"({"email":"down@example.com"})"});
+    BOOST_TEST(refused.status == 503, refused.body);
+    run_postgres_sql(cluster, "ALTER DATABASE " + db + " ALLOW_CONNECTIONS true");
+    BOOST_TEST(wait_for(200) == 200);
+    create(on, 0, R"({"email":"up-again@example.com"})");
+}
+
+// The pool's gauges and the unit counters are in /metrics and move with the work.
+BOOST_AUTO_TEST_CASE(pool_metrics_are_served_and_move) {
+    instances on(1);
+    auto metric = [&](const std::string& series) {
+        auto text = on.call(0, {.target = "/metrics", .key = ""}).body;
+        auto at = text.find("\n" + series + " ");
+        BOOST_REQUIRE_MESSAGE(at != std::string::npos, series << " missing from /metrics");
+        return std::stod(text.substr(at + series.size() + 2));
+    };
+    BOOST_TEST(metric("owostack_store_pool_connections") == 8.0);
+    BOOST_TEST(metric("owostack_store_pool_connections_in_use") == 0.0);
+    auto writes = metric(R"(owostack_store_units_total{kind="write",outcome="ok"})");
+    create(on, 0, R"({"email":"metrics@example.com"})");
+    BOOST_TEST(metric(R"(owostack_store_units_total{kind="write",outcome="ok"})") == writes + 1);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
