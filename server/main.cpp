@@ -118,7 +118,8 @@ int main(int argc, char** argv) {
     }
     try {
         api_options ao;
-        ao.db_path = cmd.db;
+        ao.engine.store = cmd.db;
+        ao.engine.mode = cmd.commit_mode == "per-request" ? commit_mode::per_request : commit_mode::group;
         add_api_keys(cmd, ao);
         ao.catalog = load_catalog(cmd.catalog.empty() ? OWOSTACK_DEFAULT_CATALOG : cmd.catalog);
         api app(std::move(ao));
@@ -129,6 +130,7 @@ int main(int argc, char** argv) {
         if (!cmd.plain_http) so.tls = tls_for(cmd);
         so.chaos = cmd.chaos;
         so.chaos_seed = cmd.chaos_seed;
+        so.log = cmd.log_format == "json" ? log_format::json : cmd.log_format == "text" ? log_format::text : log_format::none;
 
         unsigned threads = cmd.threads ? cmd.threads : std::max(1u, std::thread::hardware_concurrency());
         asio::io_context ioc(static_cast<int>(threads));
@@ -163,8 +165,8 @@ int main(int argc, char** argv) {
 
         std::printf("owostack-local ready url=%s/v1 ca=%s\n", origin.c_str(), cmd.plain_http ? "" : so.tls.ca_file.c_str());
         std::fflush(stdout);
-        std::fprintf(stderr, "owostack-local: db=%s, %zu API key(s)%s\n", cmd.db.c_str(), cmd.api_keys.size() ? cmd.api_keys.size() : 1,
-                     so.chaos ? ", CHAOS MODE" : "");
+        std::fprintf(stderr, "owostack-local: db=%s, %zu API key(s), commit-mode=%s%s\n", cmd.db.c_str(),
+                     cmd.api_keys.size() ? cmd.api_keys.size() : 1, cmd.commit_mode.c_str(), so.chaos ? ", CHAOS MODE" : "");
 
         std::vector<std::thread> pool;
         for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&] { ioc.run(); });

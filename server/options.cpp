@@ -31,6 +31,10 @@ usage: owostack-local [options]
                          delay_ms=1500,status_429=0.05,status_5xx=0.05,reset_mid_body=0.02,
                          truncate=0.02,non_json=0.02,wrong_content_type=0.02,after_commit=0.5"
   --chaos-seed N         seed for --chaos (default 1)
+  --commit-mode MODE     group (default): concurrent writes share one transaction and one
+                         fsync; per-request: each write its own (the previous design, for
+                         comparison)
+  --log-format FORMAT    one line per request on stderr: none (default), text or json
   --help                 this text
 
 On start it prints one line:
@@ -60,6 +64,16 @@ command_line parse_command_line(int argc, char** argv) {
         else if (a == "--chaos") c.chaos = chaos_spec::parse(value());
         else if (a == "--chaos-seed") c.chaos_seed = static_cast<unsigned>(std::stoul(value()));
         else if (a == "--threads") c.threads = static_cast<unsigned>(std::stoul(value()));
+        // Scale and operations (#20):
+        else if (a == "--commit-mode") {
+            c.commit_mode = value();
+            if (c.commit_mode != "group" && c.commit_mode != "per-request")
+                throw std::invalid_argument("--commit-mode expects group or per-request");
+        } else if (a == "--log-format") {
+            c.log_format = value();
+            if (c.log_format != "none" && c.log_format != "text" && c.log_format != "json")
+                throw std::invalid_argument("--log-format expects none, text or json");
+        }
         else throw std::invalid_argument("unknown option " + std::string(a) + " (see --help)");
     }
     if (c.tls_cert.empty() != c.tls_key.empty()) throw std::invalid_argument("--tls-cert and --tls-key go together");

@@ -21,6 +21,9 @@ struct command_line {
     unsigned chaos_seed = 1;
     unsigned threads = 0;                    // 0: hardware concurrency
     bool help = false;
+    // Scale and operations (#20):
+    std::string commit_mode = "group";       // group | per-request
+    std::string log_format = "none";         // none | text | json
 };
 
 /// Parses argv; throws std::invalid_argument with a message naming the bad flag.

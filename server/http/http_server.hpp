@@ -21,6 +21,9 @@
 
 namespace owo::local {
 
+/// The request log (owostack-local --log-format): one line per answered request on stderr.
+enum class log_format { none, text, json };
+
 struct server_options {
     boost::asio::ip::tcp::endpoint listen{boost::asio::ip::make_address("127.0.0.1"), 8443};
     bool plain_http = false;
@@ -31,6 +34,7 @@ struct server_options {
     std::size_t header_limit = 16 * 1024;
     std::chrono::seconds idle_timeout{60};
     std::chrono::seconds io_timeout{30};
+    log_format log = log_format::none;
 };
 
 class http_server {

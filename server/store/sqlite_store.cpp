@@ -137,6 +137,8 @@ public:
     std::optional<std::string> catalog(const std::string& org) override;
     void save_catalog(const std::string& org, const std::string& json) override;
 
+    database& connection() { return db_; }   // the engine's BEGIN/SAVEPOINT/COMMIT (sqlite_engine.cpp)
+
 private:
     void migrate();
     database db_;
@@ -375,5 +377,8 @@ void sqlite_store::save_catalog(const std::string& org, const std::string& json)
 }
 
 std::unique_ptr<store> open_sqlite_store(const std::string& path) { return std::make_unique<sqlite_store>(path); }
+
+void sqlite_exec(store& s, const char* sql) { static_cast<sqlite_store&>(s).connection().exec(sql); }
+bool sqlite_in_transaction(store& s) { return static_cast<sqlite_store&>(s).connection().in_transaction(); }
 
 } // namespace owo::local

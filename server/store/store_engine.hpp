@@ -69,27 +69,33 @@ std::unique_ptr<store_engine> open_store_engine(const store_engine_options& opts
 /// Never call it from a unit_done or a unit (the engine's own thread would wait for itself).
 void run_blocking(store_engine& engine, unit_kind kind, unit_of_work work);
 
+/// An Asio completion handler as a copyable callback that may be called from any thread: it posts
+/// the handler to the handler's associated executor (never runs it inside the caller), and keeps
+/// that executor's context running until then. For engine and api completions.
+template <class... Args, class Handler>
+std::function<void(Args...)> posting_callback(Handler handler) {
+    auto ex = boost::asio::get_associated_executor(handler);
+    struct state {
+        Handler h;
+        boost::asio::executor_work_guard<decltype(ex)> guard;
+    };
+    auto s = std::make_shared<state>(state{std::move(handler), boost::asio::make_work_guard(ex)});
+    return [s](Args... args) {
+        auto target = s->guard.get_executor();
+        boost::asio::post(target, [s, ... args = std::move(args)]() mutable {
+            s->guard.reset();
+            std::move(s->h)(std::move(args)...);
+        });
+    };
+}
+
 /// Asio form of submit(): completes with void(std::exception_ptr) on the token's associated
-/// executor (never inside the initiating call). The work guard keeps that executor's context
-/// running until the unit is done.
+/// executor, never inside the initiating call.
 template <class CompletionToken>
 auto async_run(store_engine& engine, unit_kind kind, unit_of_work work, CompletionToken&& token) {
     return boost::asio::async_initiate<CompletionToken, void(std::exception_ptr)>(
         [&engine, kind](auto handler, unit_of_work w) {
-            using handler_t = decltype(handler);
-            auto ex = boost::asio::get_associated_executor(handler);
-            struct state {
-                handler_t h;
-                boost::asio::executor_work_guard<decltype(ex)> guard;
-            };
-            auto s = std::make_shared<state>(state{std::move(handler), boost::asio::make_work_guard(ex)});
-            engine.submit(kind, std::move(w), [s](std::exception_ptr e) {
-                auto ex = s->guard.get_executor();
-                boost::asio::post(ex, [s, e]() mutable {
-                    s->guard.reset();
-                    std::move(s->h)(e);
-                });
-            });
+            engine.submit(kind, std::move(w), posting_callback<std::exception_ptr>(std::move(handler)));
         },
         token, std::move(work));
 }
