@@ -2,6 +2,7 @@
 #include "api/api.hpp"
 #include "http/http_server.hpp"
 #include "options.hpp"
+#include "store/postgres_engine.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -89,7 +90,7 @@ tls_material tls_for(const command_line& c) {
     if (!c.tls_cert.empty()) return {c.tls_cert, c.tls_cert, c.tls_key};
     fs::path dir = c.tls_dir;
     if (dir.empty()) {
-        if (c.db == ":memory:") {
+        if (c.db == ":memory:" || !c.store.empty()) {   // no database file to sit next to
             char tmpl[] = "/tmp/owostack-local-tls-XXXXXX";
             if (!::mkdtemp(tmpl)) throw std::runtime_error("cannot create a temporary TLS directory");
             dir = tmpl;
@@ -118,7 +119,9 @@ int main(int argc, char** argv) {
     }
     try {
         api_options ao;
-        ao.engine.store = cmd.db;
+        ao.engine.store = cmd.store.empty() ? cmd.db : cmd.store;
+        ao.engine.pool_size = cmd.store_pool_size;
+        ao.engine.acquire_timeout = std::chrono::milliseconds(cmd.store_acquire_timeout_ms);
         ao.engine.mode = cmd.commit_mode == "per-request" ? commit_mode::per_request : commit_mode::group;
         add_api_keys(cmd, ao);
         ao.catalog = load_catalog(cmd.catalog.empty() ? OWOSTACK_DEFAULT_CATALOG : cmd.catalog);
@@ -165,7 +168,8 @@ int main(int argc, char** argv) {
 
         std::printf("owostack-local ready url=%s/v1 ca=%s\n", origin.c_str(), cmd.plain_http ? "" : so.tls.ca_file.c_str());
         std::fflush(stdout);
-        std::fprintf(stderr, "owostack-local: db=%s, %zu API key(s), commit-mode=%s%s\n", cmd.db.c_str(),
+        std::string where = cmd.store.empty() ? "db=" + cmd.db : "store=" + redacted_url(cmd.store);
+        std::fprintf(stderr, "owostack-local: %s, %zu API key(s), commit-mode=%s%s\n", where.c_str(),
                      cmd.api_keys.size() ? cmd.api_keys.size() : 1, cmd.commit_mode.c_str(), so.chaos ? ", CHAOS MODE" : "");
 
         std::vector<std::thread> pool;

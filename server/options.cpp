@@ -23,7 +23,8 @@ usage: owostack-local [options]
   --tls-cert FILE        PEM certificate chain; with --tls-key
   --tls-key FILE         PEM private key
   --tls-dir DIR          where the generated CA and certificate live (default:
-                         owostack-local-tls/ next to the database; a temp dir for :memory:)
+                         owostack-local-tls/ next to the database; a temp dir for :memory:
+                         and --store)
   --plain-http           serve plain HTTP instead of HTTPS (debugging only)
   --public-url URL       base URL used in checkout links (default: the listening URL)
   --threads N            I/O threads (default: number of CPUs)
@@ -34,6 +35,12 @@ usage: owostack-local [options]
   --commit-mode MODE     group (default): concurrent writes share one transaction and one
                          fsync; per-request: each write its own (the previous design, for
                          comparison)
+  --store URL            postgres://USER@HOST:PORT/DB?sslmode=...: keep the data in PostgreSQL,
+                         so several instances can serve one database (docs/deploy.md).
+                         Default: SQLite at --db
+  --store-pool-size N    PostgreSQL connections per instance (default 8)
+  --store-acquire-timeout-ms MS
+                         a request waits this long for a connection, then 503 (default 5000)
   --log-format FORMAT    one line per request on stderr: none (default), text or json
   --help                 this text
 
@@ -74,6 +81,15 @@ command_line parse_command_line(int argc, char** argv) {
             if (c.log_format != "none" && c.log_format != "text" && c.log_format != "json")
                 throw std::invalid_argument("--log-format expects none, text or json");
         }
+        else if (a == "--store") {
+            c.store = value();
+            if (!c.store.starts_with("postgres://") && !c.store.starts_with("postgresql://"))
+                throw std::invalid_argument("--store expects a postgres:// URL (SQLite is --db FILE)");
+        } else if (a == "--store-pool-size") {
+            c.store_pool_size = std::stoul(value());
+            if (c.store_pool_size == 0 || c.store_pool_size > 1000) throw std::invalid_argument("--store-pool-size expects 1..1000");
+        } else if (a == "--store-acquire-timeout-ms")
+            c.store_acquire_timeout_ms = static_cast<unsigned>(std::stoul(value()));
         else throw std::invalid_argument("unknown option " + std::string(a) + " (see --help)");
     }
     if (c.tls_cert.empty() != c.tls_key.empty()) throw std::invalid_argument("--tls-cert and --tls-key go together");

@@ -24,6 +24,9 @@ struct command_line {
     // Scale and operations (#20):
     std::string commit_mode = "group";       // group | per-request
     std::string log_format = "none";         // none | text | json
+    std::string store;                       // postgres://... (empty: SQLite at `db`)
+    std::size_t store_pool_size = 8;
+    unsigned store_acquire_timeout_ms = 5000;
 };
 
 /// Parses argv; throws std::invalid_argument with a message naming the bad flag.

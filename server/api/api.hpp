@@ -81,6 +81,13 @@ private:
     std::unique_ptr<store_engine> engine_;
     mutable std::mutex catalogs_mutex_;
     std::shared_ptr<const catalog_map> catalogs_;   // replaced whole after a committed /v1/sync
+
+    // Several instances on one store (PostgreSQL): a /v1/sync on another instance must serve here
+    // too, so each unit compares the stored catalog with the one installed (catalog_texts_, under
+    // catalogs_mutex_) and installs the stored one when they differ.
+    void refresh_catalog(const std::string& org, store& s);
+    bool shared_store_ = false;
+    std::map<std::string, std::string> catalog_texts_;   // org -> the installed catalog's text
 };
 
 } // namespace owo::local

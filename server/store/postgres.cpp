@@ -1,4 +1,5 @@
 #include "store/postgres.hpp"
+#include "store/postgres_engine.hpp"
 
 #include <charconv>
 #include <cstdlib>

@@ -31,9 +31,6 @@ struct postgres_error : std::runtime_error {
     }
 };
 
-/// `url` with its password (user:PASSWORD@ or password=...) replaced by "***", for logs.
-std::string redacted_url(std::string_view url);
-
 /// Positional parameters $1..$n, in libpq's text format (NULL = std::nullopt).
 class pg_params {
 public:

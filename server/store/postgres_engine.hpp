@@ -9,6 +9,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace owo::local {
 
@@ -27,6 +28,9 @@ struct postgres_engine_options {
     std::chrono::milliseconds connect_timeout{5000};
     std::chrono::milliseconds statement_timeout{10000};
 };
+
+/// `url` with its password (user:PASSWORD@ or password=...) replaced by "***", for logs.
+std::string redacted_url(std::string_view url);
 
 /// True for "postgres://" and "postgresql://" URLs (what --store selects this engine with).
 bool is_postgres_url(const std::string& store);

@@ -3,6 +3,7 @@
 // id order, upserts, booleans, doubles), and the guard on COMMIT of a failed transaction.
 #include <support/postgres.hpp>
 
+#include "store/postgres_engine.hpp"
 #include "store/postgres_store.hpp"
 
 #include <boost/test/unit_test.hpp>
