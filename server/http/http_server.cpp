@@ -77,12 +77,10 @@ void reset(beast::tcp_stream& s) {
     s.socket().close(ec);
 }
 
-/// One line on stderr for an answered request: never a header value but the request id, never a
-/// body, never the query (it may carry emails).
-void log_request(log_format format, const http_request& req, const http_response& res,
-                 std::chrono::steady_clock::time_point started, const std::string& peer) {
-    auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-    auto now = std::chrono::system_clock::now();
+} // namespace
+
+std::string request_log_line(log_format format, const http_request& req, const http_response& res, double ms,
+                             std::string_view peer, std::chrono::system_clock::time_point now) {
     auto t = std::chrono::system_clock::to_time_t(now);
     auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
     std::tm utc{};
@@ -90,26 +88,18 @@ void log_request(log_format format, const http_request& req, const http_response
     char ts[64];
     std::snprintf(ts, sizeof ts, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday,
                   utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<int>(millis));
-    std::string_view target = req.target();
-    std::string path(target.substr(0, target.find('?')));
-    std::string id(res["X-Request-Id"]);
-    std::string method(req.method_string());
     char duration[32];
     std::snprintf(duration, sizeof duration, "%.3f", ms);
+    std::string_view target = req.target();
+    auto path = target.substr(0, target.find('?'));
     auto quoted = [](std::string_view v) { return json::serialize(json::string(v)); };
-    std::string line;
+    std::string id = quoted(res["X-Request-Id"]), method = quoted(req.method_string()), status = std::to_string(res.result_int());
     if (format == log_format::json)
-        line = "{\"ts\":\"" + std::string(ts) + "\",\"request_id\":" + quoted(id) + ",\"method\":" + quoted(method) +
-               ",\"path\":" + quoted(path) + ",\"status\":" + std::to_string(res.result_int()) + ",\"duration_ms\":" + duration +
-               ",\"peer\":" + quoted(peer) + "}";
-    else
-        line = std::string(ts) + " request_id=" + id + " " + method + " " + quoted(path) + " " +
-               std::to_string(res.result_int()) + " " + duration + "ms peer=" + peer;
-    line += '\n';
-    std::fwrite(line.data(), 1, line.size(), stderr);   // one write per line: lines never interleave
+        return "{\"ts\":\"" + std::string(ts) + "\",\"request_id\":" + id + ",\"method\":" + method + ",\"path\":" +
+               quoted(path) + ",\"status\":" + status + ",\"duration_ms\":" + duration + ",\"peer\":" + quoted(peer) + "}\n";
+    return std::string(ts) + " request_id=" + id + " method=" + method + " path=" + quoted(path) + " status=" + status +
+           " duration_ms=" + duration + " peer=" + quoted(peer) + "\n";
 }
-
-} // namespace
 
 template <class Stream>
 struct session_runner {
@@ -157,7 +147,11 @@ struct session_runner {
             auto started = std::chrono::steady_clock::now();
             auto res = co_await srv.app_.async_handle(req, use_awaitable);
             res.keep_alive(keep);
-            if (srv.opts_.log != log_format::none) log_request(srv.opts_.log, req, res, started, peer());
+            if (srv.opts_.log != log_format::none) {
+                double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+                auto line = request_log_line(srv.opts_.log, req, res, ms, peer(), std::chrono::system_clock::now());
+                std::fwrite(line.data(), 1, line.size(), stderr);   // one write per line: lines never interleave
+            }
             co_return res;
         };
         auto unavailable = [&] {
