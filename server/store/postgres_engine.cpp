@@ -192,14 +192,14 @@ void postgres_engine::count_retry(const postgres_error& e) {
 std::exception_ptr postgres_engine::run(std::unique_ptr<pg_connection>& conn, job& j) {
     static thread_local std::minstd_rand jitter{std::random_device{}()};
     const auto started = clock::now();
-    const char* begin = j.kind == unit_kind::write ? "BEGIN ISOLATION LEVEL SERIALIZABLE"
-                                                   : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+    const bool write = j.kind == unit_kind::write;
+    const char* begin = write ? "BEGIN ISOLATION LEVEL READ COMMITTED" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
     for (int attempt = 1;; ++attempt) {
         bool committing = false;
         try {
             if (!conn) conn = std::make_unique<pg_connection>(opts_.url, connect_);
             conn->exec(begin);
-            postgres_store s(*conn);
+            postgres_store s(*conn, write);
             j.work(s);
             committing = true;
             conn->commit();

@@ -64,8 +64,7 @@ std::vector<customer_row> read_customers(const pg_result& r) {
     return out;
 }
 
-std::optional<customer_row> first_customer(const pg_result& r) {
-    auto rows = read_customers(r);
+std::optional<customer_row> first_customer(std::vector<customer_row> rows) {
     if (rows.empty()) return std::nullopt;
     return std::move(rows.front());
 }
@@ -118,21 +117,45 @@ std::unique_ptr<store_transaction> postgres_store::begin() {
     throw std::logic_error("postgres_store: the engine owns the transaction (units must not call begin())");
 }
 
+bool postgres_store::lock(char kind, const std::string& org, const std::string& key) {
+    std::string name;
+    name.reserve(org.size() + key.size() + 3);
+    name.append(1, kind).append(1, '\x1f').append(org).append(1, '\x1f').append(key);
+    if (!locked_.insert(name).second) return false;
+    // A 64-bit hash of the name: a collision only makes two unrelated units queue.
+    static const char* const sql = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))";
+    db_.exec(sql, pg_params().add(name));
+    return true;
+}
+
+std::vector<customer_row> postgres_store::locked_customers(const char* sql, const pg_params& p, char kind,
+                                                           const std::string& org, const std::string& key) {
+    if (!write_unit_) return read_customers(db_.exec(sql, p));
+    if (kind) lock(kind, org, key);
+    for (;;) {
+        auto rows = read_customers(db_.exec(sql, p));
+        bool all_held = true;
+        for (const auto& r : rows)
+            if (lock('c', org, r.id)) all_held = false;   // waited: read again, after the lock
+        if (all_held) return rows;
+    }
+}
+
 std::vector<customer_row> postgres_store::customers_by_id(const std::string& org, const std::string& id) {
     static const char* const sql = "SELECT " CUSTOMER_COLUMNS " FROM customers WHERE org = $1 AND id = $2 AND deleted_at IS NULL";
-    return read_customers(db_.exec(sql, pg_params().add(org).add(id)));
+    return locked_customers(sql, pg_params().add(org).add(id), 'c', org, id);
 }
 
 std::vector<customer_row> postgres_store::customers_by_external_id(const std::string& org, const std::string& external_id) {
     static const char* const sql = "SELECT " CUSTOMER_COLUMNS " FROM customers "
                                    "WHERE org = $1 AND external_id = $2 AND deleted_at IS NULL ORDER BY created_at LIMIT 2";
-    return read_customers(db_.exec(sql, pg_params().add(org).add(external_id)));
+    return locked_customers(sql, pg_params().add(org).add(external_id), 'x', org, external_id);
 }
 
 std::vector<customer_row> postgres_store::customers_by_email(const std::string& org, const std::string& email) {
     static const char* const sql = "SELECT " CUSTOMER_COLUMNS " FROM customers "
                                    "WHERE org = $1 AND email = $2 AND deleted_at IS NULL ORDER BY created_at LIMIT 2";
-    return read_customers(db_.exec(sql, pg_params().add(org).add(email)));
+    return locked_customers(sql, pg_params().add(org).add(email), 'e', org, email);
 }
 
 void postgres_store::insert_customer(const customer_row& c) {
@@ -153,7 +176,7 @@ void postgres_store::update_customer(const customer_row& c) {
 
 std::optional<customer_row> postgres_store::customer_including_deleted(const std::string& org, const std::string& id) {
     static const char* const sql = "SELECT " CUSTOMER_COLUMNS " FROM customers WHERE org = $1 AND id = $2";
-    return first_customer(db_.exec(sql, pg_params().add(org).add(id)));
+    return first_customer(locked_customers(sql, pg_params().add(org).add(id), 'c', org, id));
 }
 
 std::optional<customer_row> postgres_store::last_deleted_customer(const std::string& org,
@@ -162,7 +185,11 @@ std::optional<customer_row> postgres_store::last_deleted_customer(const std::str
     static const char* const sql = "SELECT " CUSTOMER_COLUMNS " FROM customers WHERE org = $1 AND deleted_at IS NOT NULL "
                                    "AND ($2::text IS NULL OR external_id = $2) AND ($3::text IS NULL OR email = $3) "
                                    "ORDER BY deleted_at DESC, created_at DESC, id DESC LIMIT 1";
-    return first_customer(db_.exec(sql, pg_params().add(org).add(external_id).add(email)));
+    if (write_unit_) {   // the keys it is looked up by, as for the live customers
+        if (external_id) lock('x', org, *external_id);
+        if (email) lock('e', org, *email);
+    }
+    return first_customer(locked_customers(sql, pg_params().add(org).add(external_id).add(email), 0, org, ""));
 }
 
 // As in SQLite: without a cursor the keyset bound is (INT64_MIN, ''), before every row, so the
@@ -192,6 +219,7 @@ std::vector<subscription_row> postgres_store::subscriptions(const std::string& c
 
 std::optional<subscription_row> postgres_store::subscription_by_token(const std::string& token) {
     static const char* const sql = "SELECT " SUBSCRIPTION_COLUMNS " FROM subscriptions WHERE checkout_token = $1";
+    if (write_unit_) lock('t', "", token);   // one checkout page completes it
     auto rows = read_subscriptions(db_.exec(sql, pg_params().add(token)));
     if (rows.empty()) return std::nullopt;
     return std::move(rows.front());
@@ -291,11 +319,24 @@ void postgres_store::erase_idempotency_mentioning(const std::string& org, const 
 std::optional<std::string> postgres_store::catalog(const std::string& org) {
     static const char* const sql = "SELECT payload FROM catalogs WHERE org = $1";
     auto r = db_.exec(sql, pg_params().add(org));
-    if (r.rows() == 0) return std::nullopt;
-    return r.text(0, 0);
+    std::optional<std::string> text;
+    if (r.rows() > 0) text = r.text(0, 0);
+    catalogs_read_.try_emplace(org, text);   // the first read is what this unit builds on
+    return text;
 }
 
 void postgres_store::save_catalog(const std::string& org, const std::string& json) {
+    // Saved over the catalog this unit read, or not at all: a sync that raced another one re-runs
+    // on top of it (a 40001, which the engine re-runs), as if the two had come one after the other.
+    if (auto read = catalogs_read_.find(org); read != catalogs_read_.end()) {
+        lock('g', org, "");
+        static const char* const now_sql = "SELECT payload FROM catalogs WHERE org = $1";
+        auto now = db_.exec(now_sql, pg_params().add(org));
+        std::optional<std::string> current;
+        if (now.rows() > 0) current = now.text(0, 0);
+        if (current != read->second)
+            throw postgres_error("the catalog changed while this unit ran", "40001", false);
+    }
     static const char* const sql = "INSERT INTO catalogs (org, payload) VALUES ($1, $2) "
                                    "ON CONFLICT (org) DO UPDATE SET payload = EXCLUDED.payload";
     db_.exec(sql, pg_params().add(org).add(json));

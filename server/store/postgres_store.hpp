@@ -5,6 +5,9 @@
 #include "store/postgres.hpp"
 #include "store/store.hpp"
 
+#include <map>
+#include <set>
+
 namespace owo::local {
 
 /// The schema version this build writes; migrate() brings a database up to it.
@@ -17,9 +20,19 @@ void migrate_postgres(pg_connection& db);
 
 /// Every store method as SQL on `db`. It runs no BEGIN/COMMIT of its own: the engine owns the
 /// transaction, so begin() must not be called.
+///
+/// In a write unit (`write_unit`, run READ COMMITTED) every way to a customer locks it before it
+/// reads: a transaction-scoped advisory lock on the customer's id, and on the external id or email
+/// it was looked up by (so two units creating the same customer queue too), taken before the
+/// SELECT, so the rows read are the latest committed and stay so until COMMIT. Every write of a
+/// customer's rows (entities, usage, subscriptions, the customer itself) follows such a lookup, so
+/// the units writing one customer run one after another, as under SQLite's single writer;
+/// different customers run in parallel. A checkout token locks its subscription the same way, and
+/// a catalog is only saved over the version this unit read (else the unit re-runs).
+/// docs/architecture.md, "The PostgreSQL store", says why locks rather than SERIALIZABLE.
 class postgres_store final : public store {
 public:
-    explicit postgres_store(pg_connection& db) : db_(db) {}
+    postgres_store(pg_connection& db, bool write_unit) : db_(db), write_unit_(write_unit) {}
 
     std::unique_ptr<store_transaction> begin() override;
 
@@ -61,7 +74,17 @@ public:
     void save_catalog(const std::string& org, const std::string& json) override;
 
 private:
+    /// Locks (kind, org, key) for the rest of the transaction; false when this unit held it already.
+    bool lock(char kind, const std::string& org, const std::string& key);
+    /// `sql` (customer rows) after locking (kind, org, key) (none for kind 0) and then each
+    /// customer it returns, read again until every row returned was locked before the read.
+    std::vector<customer_row> locked_customers(const char* sql, const pg_params& p, char kind, const std::string& org,
+                                               const std::string& key);
+
     pg_connection& db_;
+    bool write_unit_;
+    std::set<std::string> locked_;                          // lock names taken in this unit
+    std::map<std::string, std::optional<std::string>> catalogs_read_;   // org -> the catalog text read
 };
 
 } // namespace owo::local

@@ -4,7 +4,9 @@
 #                                         write STATE_DIR/url (or STATE_DIR/unavailable: why not)
 #   postgres_cluster.sh stop STATE_DIR    stop it and remove its data
 # PostgreSQL refuses to run as root: as root it runs as the `postgres` system user (or `nobody`)
-# in a directory that user owns. Test settings only: fsync off (nothing here must survive a crash).
+# in a directory that user owns. Test settings by default: fsync off (nothing here must survive a
+# crash); OWOSTACK_PG_SETTINGS replaces them (bench/postgres.sh: durable), OWOSTACK_PG_TMP says
+# where the data directory goes (default /tmp).
 set -uo pipefail
 
 action=${1:?start|stop}
@@ -48,7 +50,7 @@ stop_cluster   # a cluster left by an interrupted run
 rm -f "$state/unavailable"
 [ -x "$bin/initdb" ] && [ -x "$bin/pg_ctl" ] || unavailable "no PostgreSQL 15 at $bin (apt-get install postgresql-15)"
 
-data=$(mktemp -d /tmp/owostack-pg.XXXXXX)
+data=$(mktemp -d "${OWOSTACK_PG_TMP:-/tmp}/owostack-pg.XXXXXX")
 echo "$data" > "$state/data"
 if [ "$(id -u)" -eq 0 ]; then
   user=postgres; id -u "$user" >/dev/null 2>&1 || user=nobody
@@ -64,7 +66,7 @@ fi
 for attempt in 1 2 3 4 5 6 7 8; do
   port=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))
   if as_owner "$bin/pg_ctl" -D "$data/pgdata" -l "$data/server.log" -w -t 30 \
-       -o "-p $port -c listen_addresses=127.0.0.1 -k $data -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+       -o "-p $port -c listen_addresses=127.0.0.1 -k $data -c max_connections=300 ${OWOSTACK_PG_SETTINGS--c fsync=off -c synchronous_commit=off -c full_page_writes=off}" \
        start >/dev/null 2>&1; then
     echo "postgres://owo@127.0.0.1:$port/postgres" > "$state/url"
     echo "postgres fixture: PostgreSQL 15 on 127.0.0.1:$port ($data)"
