@@ -44,6 +44,7 @@ private:
     void monitor_loop();
     std::exception_ptr run(std::unique_ptr<pg_connection>& conn, job& j);
     void count_retry(const postgres_error& e);
+    static void rollback(std::unique_ptr<pg_connection>& conn);
     void fail_expired();
     std::exception_ptr acquire_timeout();
 
@@ -187,33 +188,33 @@ void postgres_engine::count_retry(const postgres_error& e) {
 }
 
 // One unit, run again from scratch while it fails transiently (within max_attempts and
-// retry_budget). A unit whose COMMIT lost its connection is not re-run: it may have committed, and
-// a second run could apply it twice; the client's retry with its Idempotency-Key is the safe one.
+// retry_budget). A write unit runs first as a read (one snapshot, no locks): most write routes
+// often write nothing (a resolve, an idempotent replay, a check), and those then never queue on a
+// customer's lock; at its first write it stops (needs_write) and runs again with locks. A unit
+// whose COMMIT lost its connection is not re-run: it may have committed, and a second run could
+// apply it twice; the client's retry with its Idempotency-Key is the safe one.
 std::exception_ptr postgres_engine::run(std::unique_ptr<pg_connection>& conn, job& j) {
     static thread_local std::minstd_rand jitter{std::random_device{}()};
     const auto started = clock::now();
-    const bool write = j.kind == unit_kind::write;
-    const char* begin = write ? "BEGIN ISOLATION LEVEL READ COMMITTED" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+    pg_access access = j.kind == unit_kind::write ? pg_access::read_first : pg_access::read;
     for (int attempt = 1;; ++attempt) {
         bool committing = false;
         try {
             if (!conn) conn = std::make_unique<pg_connection>(opts_.url, connect_);
-            conn->exec(begin);
-            postgres_store s(*conn, write);
+            conn->exec(access == pg_access::write ? "BEGIN ISOLATION LEVEL READ COMMITTED"
+                                                  : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+            postgres_store s(*conn, access);
             j.work(s);
             committing = true;
             conn->commit();
             reachable_ = true;
             return nullptr;
+        } catch (const needs_write&) {
+            rollback(conn);
+            access = pg_access::write;
+            --attempt;   // not a failure: the same unit, now as a write
         } catch (const postgres_error& e) {
-            if (conn && !conn->broken()) {
-                try {
-                    conn->exec("ROLLBACK");
-                } catch (const postgres_error&) {
-                    conn.reset();
-                }
-            }
-            if (conn && conn->broken()) conn.reset();
+            rollback(conn);
             if (e.connection_lost) reachable_ = false;
             if (committing && e.connection_lost)
                 return std::make_exception_ptr(store_unavailable("the store connection broke during COMMIT; the outcome is unknown"));
@@ -225,16 +226,22 @@ std::exception_ptr postgres_engine::run(std::unique_ptr<pg_connection>& conn, jo
             auto cap = std::chrono::microseconds(1000 << std::min(attempt - 1, 5));
             std::this_thread::sleep_for(std::chrono::microseconds(jitter() % (cap.count() + 1)));
         } catch (...) {
-            if (conn) {
-                try {
-                    conn->exec("ROLLBACK");
-                } catch (const postgres_error&) {
-                    conn.reset();
-                }
-            }
+            rollback(conn);
             return std::current_exception();
         }
     }
+}
+
+// Ends the unit's transaction; a connection that cannot is dropped (the next run reconnects).
+void postgres_engine::rollback(std::unique_ptr<pg_connection>& conn) {
+    if (conn && !conn->broken()) {
+        try {
+            conn->exec("ROLLBACK");
+        } catch (const postgres_error&) {
+            conn.reset();
+        }
+    }
+    if (conn && conn->broken()) conn.reset();
 }
 
 // Readiness: a connection of its own asks PostgreSQL every 500 ms (each wait bounded by the

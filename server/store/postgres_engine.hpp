@@ -1,6 +1,7 @@
 // The PostgreSQL engine: units of work on a bounded pool of connections, each owned by one
-// worker thread, write units SERIALIZABLE and re-run on transient failures. See
-// docs/architecture.md ("PostgreSQL") for why a worker pool and why SERIALIZABLE.
+// worker thread; write units READ COMMITTED with the store's per-customer locks, re-run whole on
+// transient failures. docs/architecture.md ("The PostgreSQL store") says why a worker pool and
+// why locks rather than SERIALIZABLE.
 #pragma once
 
 #include "store/store_engine.hpp"

@@ -130,7 +130,7 @@ bool postgres_store::lock(char kind, const std::string& org, const std::string& 
 
 std::vector<customer_row> postgres_store::locked_customers(const char* sql, const pg_params& p, char kind,
                                                            const std::string& org, const std::string& key) {
-    if (!write_unit_) return read_customers(db_.exec(sql, p));
+    if (access_ != pg_access::write) return read_customers(db_.exec(sql, p));
     if (kind) lock(kind, org, key);
     for (;;) {
         auto rows = read_customers(db_.exec(sql, p));
@@ -159,6 +159,7 @@ std::vector<customer_row> postgres_store::customers_by_email(const std::string& 
 }
 
 void postgres_store::insert_customer(const customer_row& c) {
+    writing();
     static const char* const sql = "INSERT INTO customers (" CUSTOMER_COLUMNS ") "
                                    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
     db_.exec(sql, pg_params().add(c.id).add(c.org).add(c.external_id).add(c.email).add(c.name).add(c.metadata)
@@ -167,6 +168,7 @@ void postgres_store::insert_customer(const customer_row& c) {
 }
 
 void postgres_store::update_customer(const customer_row& c) {
+    writing();
     static const char* const sql =
         "UPDATE customers SET external_id = $2, email = $3, name = $4, metadata = $5, updated_at = $6, "
         "external_organization_id = $7, version = $8, deleted_at = $9, purged = $10 WHERE id = $1";
@@ -185,7 +187,7 @@ std::optional<customer_row> postgres_store::last_deleted_customer(const std::str
     static const char* const sql = "SELECT " CUSTOMER_COLUMNS " FROM customers WHERE org = $1 AND deleted_at IS NOT NULL "
                                    "AND ($2::text IS NULL OR external_id = $2) AND ($3::text IS NULL OR email = $3) "
                                    "ORDER BY deleted_at DESC, created_at DESC, id DESC LIMIT 1";
-    if (write_unit_) {   // the keys it is looked up by, as for the live customers
+    if (access_ == pg_access::write) {   // the keys it is looked up by, as for the live customers
         if (external_id) lock('x', org, *external_id);
         if (email) lock('e', org, *email);
     }
@@ -219,13 +221,14 @@ std::vector<subscription_row> postgres_store::subscriptions(const std::string& c
 
 std::optional<subscription_row> postgres_store::subscription_by_token(const std::string& token) {
     static const char* const sql = "SELECT " SUBSCRIPTION_COLUMNS " FROM subscriptions WHERE checkout_token = $1";
-    if (write_unit_) lock('t', "", token);   // one checkout page completes it
+    if (access_ == pg_access::write) lock('t', "", token);   // one checkout page completes it
     auto rows = read_subscriptions(db_.exec(sql, pg_params().add(token)));
     if (rows.empty()) return std::nullopt;
     return std::move(rows.front());
 }
 
 void postgres_store::insert_subscription(const subscription_row& r) {
+    writing();
     static const char* const sql = "INSERT INTO subscriptions (" SUBSCRIPTION_COLUMNS ") "
                                    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
     db_.exec(sql, pg_params().add(r.id).add(r.org).add(r.customer_id).add(r.plan_slug).add(r.status).add(r.checkout_token)
@@ -233,11 +236,13 @@ void postgres_store::insert_subscription(const subscription_row& r) {
 }
 
 void postgres_store::set_subscription_status(const std::string& id, const std::string& status) {
+    writing();
     static const char* const sql = "UPDATE subscriptions SET status = $2 WHERE id = $1";
     db_.exec(sql, pg_params().add(id).add(status));
 }
 
 void postgres_store::update_subscription(const subscription_row& r) {
+    writing();
     static const char* const sql = "UPDATE subscriptions SET status = $2, period_start = $3, period_end = $4, "
                                    "cancel_at = $5, plan_slug = $6 WHERE id = $1";
     db_.exec(sql, pg_params().add(r.id).add(r.status).add(r.period_start).add(r.period_end).add(r.cancel_at).add(r.plan_slug));
@@ -258,12 +263,14 @@ std::int64_t postgres_store::count_entities(const std::string& customer_id, cons
 }
 
 void postgres_store::insert_entity(const entity_row& e) {
+    writing();
     static const char* const sql = "INSERT INTO entities (" ENTITY_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
     db_.exec(sql, pg_params().add(e.customer_id).add(e.feature).add(e.entity).add(e.name).add(e.email).add(e.metadata)
                       .add(e.status).add(e.created_at));
 }
 
 void postgres_store::update_entity(const entity_row& e) {
+    writing();
     static const char* const sql = "UPDATE entities SET name = $4, email = $5, metadata = $6, status = $7 "
                                    "WHERE customer_id = $1 AND feature = $2 AND entity = $3";
     db_.exec(sql, pg_params().add(e.customer_id).add(e.feature).add(e.entity).add(e.name).add(e.email).add(e.metadata)
@@ -277,6 +284,7 @@ std::vector<entity_row> postgres_store::list_entities(const std::string& custome
 }
 
 void postgres_store::delete_entities(const std::string& customer_id) {
+    writing();
     static const char* const sql = "DELETE FROM entities WHERE customer_id = $1";
     db_.exec(sql, pg_params().add(customer_id));
 }
@@ -290,6 +298,7 @@ double postgres_store::usage(const std::string& customer_id, const std::string& 
 
 void postgres_store::add_usage(const std::string& customer_id, const std::string& feature, const std::string& entity,
                                std::int64_t period_start, double amount) {
+    writing();
     static const char* const sql =
         "INSERT INTO usage (customer_id, feature, entity, period_start, amount) VALUES ($1, $2, $3, $4, $5) "
         "ON CONFLICT (customer_id, feature, entity, period_start) DO UPDATE SET amount = usage.amount + EXCLUDED.amount";
@@ -305,6 +314,7 @@ std::optional<idempotency_row> postgres_store::find_idempotency(const std::strin
 
 void postgres_store::insert_idempotency(const std::string& org, const std::string& key, const idempotency_row& r,
                                         std::int64_t now) {
+    writing();
     static const char* const sql = "INSERT INTO idempotency (org, key, fingerprint, status, content_type, body, created_at) "
                                    "VALUES ($1, $2, $3, $4, $5, $6, $7)";
     db_.exec(sql, pg_params().add(org).add(key).add(r.fingerprint).add(static_cast<std::int64_t>(r.status))
@@ -312,6 +322,7 @@ void postgres_store::insert_idempotency(const std::string& org, const std::strin
 }
 
 void postgres_store::erase_idempotency_mentioning(const std::string& org, const std::string& text) {
+    writing();
     static const char* const sql = "DELETE FROM idempotency WHERE org = $1 AND strpos(body, $2) > 0";
     db_.exec(sql, pg_params().add(org).add(text));
 }
@@ -326,6 +337,7 @@ std::optional<std::string> postgres_store::catalog(const std::string& org) {
 }
 
 void postgres_store::save_catalog(const std::string& org, const std::string& json) {
+    writing();
     // Saved over the catalog this unit read, or not at all: a sync that raced another one re-runs
     // on top of it (a 40001, which the engine re-runs), as if the two had come one after the other.
     if (auto read = catalogs_read_.find(org); read != catalogs_read_.end()) {

@@ -6,6 +6,7 @@
 #include "store/store.hpp"
 
 #include <map>
+#include <stdexcept>
 #include <set>
 
 namespace owo::local {
@@ -21,7 +22,7 @@ void migrate_postgres(pg_connection& db);
 /// Every store method as SQL on `db`. It runs no BEGIN/COMMIT of its own: the engine owns the
 /// transaction, so begin() must not be called.
 ///
-/// In a write unit (`write_unit`, run READ COMMITTED) every way to a customer locks it before it
+/// In a write run (pg_access::write, READ COMMITTED) every way to a customer locks it before it
 /// reads: a transaction-scoped advisory lock on the customer's id, and on the external id or email
 /// it was looked up by (so two units creating the same customer queue too), taken before the
 /// SELECT, so the rows read are the latest committed and stay so until COMMIT. Every write of a
@@ -30,9 +31,19 @@ void migrate_postgres(pg_connection& db);
 /// different customers run in parallel. A checkout token locks its subscription the same way, and
 /// a catalog is only saved over the version this unit read (else the unit re-runs).
 /// docs/architecture.md, "The PostgreSQL store", says why locks rather than SERIALIZABLE.
+/// How a unit uses the store: a read unit; a write unit's first, optimistic run as a read
+/// (no locks; the first write throws needs_write and the engine runs it again as a write); a
+/// write unit's run with locks.
+enum class pg_access { read, read_first, write };
+
+/// Thrown by a write method in a read_first run: the unit writes after all.
+struct needs_write : std::runtime_error {
+    needs_write() : std::runtime_error("the unit writes: run it again as a write") {}
+};
+
 class postgres_store final : public store {
 public:
-    postgres_store(pg_connection& db, bool write_unit) : db_(db), write_unit_(write_unit) {}
+    postgres_store(pg_connection& db, pg_access access) : db_(db), access_(access) {}
 
     std::unique_ptr<store_transaction> begin() override;
 
@@ -81,8 +92,13 @@ private:
     std::vector<customer_row> locked_customers(const char* sql, const pg_params& p, char kind, const std::string& org,
                                                const std::string& key);
 
+    /// Before each write: a read_first run stops here.
+    void writing() const {
+        if (access_ == pg_access::read_first) throw needs_write();
+    }
+
     pg_connection& db_;
-    bool write_unit_;
+    pg_access access_;
     std::set<std::string> locked_;                          // lock names taken in this unit
     std::map<std::string, std::optional<std::string>> catalogs_read_;   // org -> the catalog text read
 };

@@ -68,7 +68,7 @@ BOOST_AUTO_TEST_CASE(ambiguous_external_id_is_409) {
         where.store = owo::test::fresh_postgres_database(*cluster);
         owo::local::pg_connection db(where.store, {});
         owo::local::migrate_postgres(db);
-        owo::local::postgres_store store(db, false);
+        owo::local::postgres_store store(db, owo::local::pg_access::write);
         seed(store);
     } else {
         auto store = owo::local::open_sqlite_store(where.db);

@@ -59,7 +59,7 @@ BOOST_AUTO_TEST_CASE(migrations_run_once_and_refuse_a_newer_schema) {
 
 BOOST_AUTO_TEST_CASE(rows_round_trip_with_nulls_booleans_and_byte_order) {
     fresh_db f;
-    postgres_store s(*f.db, true);
+    postgres_store s(*f.db, pg_access::write);
     f.db->exec("BEGIN");
     auto full = customer("a-full", 10);
     full.external_id = "ext";
@@ -103,7 +103,7 @@ BOOST_AUTO_TEST_CASE(rows_round_trip_with_nulls_booleans_and_byte_order) {
 
 BOOST_AUTO_TEST_CASE(usage_idempotency_catalog_entities_subscriptions) {
     fresh_db f;
-    postgres_store s(*f.db, true);
+    postgres_store s(*f.db, pg_access::write);
     s.insert_customer(customer("c1", 1));
     s.add_usage("c1", "api", "", 100, 1.5);
     s.add_usage("c1", "api", "", 100, 0.25);
@@ -134,7 +134,7 @@ BOOST_AUTO_TEST_CASE(usage_idempotency_catalog_entities_subscriptions) {
 
 BOOST_AUTO_TEST_CASE(commit_of_a_failed_transaction_throws_instead_of_rolling_back_silently) {
     fresh_db f;
-    postgres_store s(*f.db, true);
+    postgres_store s(*f.db, pg_access::write);
     s.insert_customer(customer("dup", 1));
     f.db->exec("BEGIN");
     BOOST_CHECK_THROW(s.insert_customer(customer("dup", 1)), postgres_error);
