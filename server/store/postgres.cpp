@@ -16,10 +16,29 @@ std::string redacted_url(std::string_view url) {
 }
 
 pg_params& pg_params::add(std::string_view v) {
-    if (v.find('\0') != std::string_view::npos)
-        throw postgres_error("PostgreSQL text cannot hold the character U+0000", "22021", false);
-    values_.emplace_back(std::string(v));
+    if (v.find_first_of(std::string_view("\0\1", 2)) == std::string_view::npos) {
+        values_.emplace_back(std::string(v));
+        return *this;
+    }
+    std::string escaped;
+    for (char c : v) {
+        if (c == '\0') escaped += "\1\2";
+        else if (c == '\1') escaped += "\1\1";
+        else escaped += c;
+    }
+    values_.emplace_back(std::move(escaped));
     return *this;
+}
+
+std::string pg_result::text(int row, int col) const {
+    std::string_view v(PQgetvalue(r_, row, col), static_cast<std::size_t>(PQgetlength(r_, row, col)));
+    if (v.find('\1') == std::string_view::npos) return std::string(v);
+    std::string out;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        if (v[i] == '\1' && i + 1 < v.size()) out += v[++i] == '\2' ? '\0' : '\1';
+        else out += v[i];
+    }
+    return out;
 }
 
 pg_params& pg_params::add(double v) {

@@ -34,8 +34,9 @@ struct postgres_error : std::runtime_error {
 /// Positional parameters $1..$n, in libpq's text format (NULL = std::nullopt).
 class pg_params {
 public:
-    /// Throws postgres_error 22021 for text holding U+0000, which PostgreSQL's text cannot store
-    /// (libpq would cut the value there without a word).
+    /// Text as it is, except that U+0000 (which PostgreSQL's text cannot hold, and libpq would cut
+    /// the value at) and U+0001 (the escape) are stored as U+0001 U+0002 and U+0001 U+0001;
+    /// pg_result::text reverses it. Equal texts stay equal, so lookups by value still match.
     pg_params& add(std::string_view v);
     pg_params& add(const std::string& v) { return add(std::string_view(v)); }
     pg_params& add(const char* v) { return add(std::string_view(v)); }
@@ -68,7 +69,7 @@ public:
 
     int rows() const { return PQntuples(r_); }
     bool is_null(int row, int col) const { return PQgetisnull(r_, row, col) != 0; }
-    std::string text(int row, int col) const { return {PQgetvalue(r_, row, col), static_cast<std::size_t>(PQgetlength(r_, row, col))}; }
+    std::string text(int row, int col) const;
     std::optional<std::string> optional_text(int row, int col) const {
         return is_null(row, col) ? std::nullopt : std::optional<std::string>(text(row, col));
     }

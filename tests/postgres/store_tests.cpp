@@ -132,6 +132,22 @@ BOOST_AUTO_TEST_CASE(usage_idempotency_catalog_entities_subscriptions) {
     BOOST_TEST(s.subscriptions("c1", "active").size() == 1u);
 }
 
+// SQLite keeps any text; PostgreSQL's text refuses U+0000, so the store escapes it (and its
+// escape character): what goes in comes out, and a lookup by the same text finds it.
+BOOST_AUTO_TEST_CASE(text_with_nul_and_the_escape_character_round_trips) {
+    fresh_db f;
+    postgres_store s(*f.db, pg_access::write);
+    auto c = customer("nul", 1);
+    c.name = std::string("a\0b\1c\1\2d\0", 9);
+    c.email = std::string("e\0@x.io", 7);
+    s.insert_customer(c);
+    auto got = s.customers_by_email("org", c.email);
+    BOOST_REQUIRE_EQUAL(got.size(), 1u);
+    BOOST_TEST(got[0].name == c.name);
+    BOOST_TEST(got[0].email == c.email);
+    BOOST_TEST(s.customers_by_email("org", "e@x.io").empty());
+}
+
 BOOST_AUTO_TEST_CASE(commit_of_a_failed_transaction_throws_instead_of_rolling_back_silently) {
     fresh_db f;
     postgres_store s(*f.db, pg_access::write);

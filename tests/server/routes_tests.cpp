@@ -260,6 +260,16 @@ BOOST_AUTO_TEST_CASE(restart_keeps_data_and_shutdown_is_clean) {
     fs::remove_all(dir);
 }
 
+// Any character a JSON string can hold comes back as it went in, on either store (PostgreSQL's
+// text cannot hold U+0000 itself: the postgres store escapes it).
+BOOST_AUTO_TEST_CASE(names_keep_every_character_on_every_store) {
+    const std::string odd("a\0b\1c", 5);
+    auto c = create_customer(R"({"email":")" + unique("nul") + R"(@example.com","name":"a\u0000b\u0001c"})");
+    BOOST_TEST(std::string(c.at("name").as_string()) == odd);
+    auto again = body_of(get("/v1/customers/" + id_of(c)));
+    BOOST_TEST(std::string(again.at("name").as_string()) == odd);
+}
+
 // The hosted service reads repeated headers joined with ", " (Headers.get), so two
 // Authorization headers make the key "<first key>," and no key at all: 401, whatever the first.
 BOOST_AUTO_TEST_CASE(repeated_authorization_headers_do_not_authenticate) {
