@@ -1,6 +1,7 @@
 // Several owostack-local instances on one PostgreSQL (the fixture cluster, a fresh database per
 // case): seat limits, idempotency keys, binds and version checks stay exact when the racing
 // requests land on different instances.
+#include <support/all_at_once.hpp>
 #include <support/http_client.hpp>
 #include <support/local_server.hpp>
 #include <support/postgres.hpp>
@@ -10,7 +11,6 @@
 
 #include <atomic>
 #include <functional>
-#include <latch>
 #include <memory>
 #include <set>
 #include <thread>
@@ -38,20 +38,6 @@ struct instances {
     std::string url;
     std::vector<std::unique_ptr<local_server>> servers;
 };
-
-/// Runs `request(i)` for i in [0, n) on n threads released together.
-std::vector<raw_response> all_at_once(int n, const std::function<raw_response(int)>& request) {
-    std::vector<raw_response> out(static_cast<std::size_t>(n));
-    std::latch start(n);
-    std::vector<std::thread> threads;
-    for (int i = 0; i < n; ++i)
-        threads.emplace_back([&, i] {
-            start.arrive_and_wait();
-            out[static_cast<std::size_t>(i)] = request(i);
-        });
-    for (auto& t : threads) t.join();
-    return out;
-}
 
 json::object body_of(const raw_response& r) { return json::parse(r.body).as_object(); }
 
@@ -116,23 +102,12 @@ BOOST_AUTO_TEST_CASE(binds_across_instances_bind_once) {
         return on.call(i, {.method = "POST", .target = "/v1/customers/" + id + "/bind",
                            .body = R"({"externalId":"ext-)" + std::to_string(i) + "\"}"});
     });
-    int won = 0, refused = 0;
-    std::string bound;
-    for (const auto& r : answers) {
-        if (r.status == 200) {
-            ++won;
-            bound = std::string(body_of(r).at("externalId").as_string());
-        } else if (r.status == 409 && body_of(r).at("code").as_string() == "already_bound") {
-            ++refused;
-        } else {
-            BOOST_ERROR("unexpected answer " << r.status << " " << r.body);
-        }
-    }
-    BOOST_TEST(won == 1);
-    BOOST_TEST(refused == 29);
+    auto race = tally_binds(answers);
+    BOOST_TEST(race.won == 1);
+    BOOST_TEST(race.refused == 29);
     for (int i = 0; i < 3; ++i) {
         auto now = body_of(on.call(i, {.target = "/v1/customers/" + id}));
-        BOOST_TEST(now.at("externalId").as_string() == bound);
+        BOOST_TEST(now.at("externalId").as_string() == race.bound);
         BOOST_TEST(now.at("version").as_int64() == 2);
     }
 }
