@@ -22,20 +22,25 @@ stop() {
   pid=""
 }
 trap 'stop; rm -rf "$work"' EXIT INT TERM
+trap 'echo "commit.sh: failed at line $LINENO; the server said:" >&2; cat "$work/err" >&2 2>/dev/null' ERR
 
 # wrk's summary as "req/s p50 p99 non2xx" (latencies in ms).
 summary() { awk -f "$OWO_ROOT/bench/wrk/summary.awk"; }
 
 printf "%-12s %-8s %5s %10s %9s %9s %8s %10s\n" mode workload round "req/s" "p50 ms" "p99 ms" non-2xx "batch avg"
 for round in $(seq "${ROUNDS:-3}"); do
-  for mode in per-request group; do
+  for mode in ${MODES:-per-request group}; do
     db="$work/$mode-$round.db"
     out="$work/out"
     "$server" --listen 127.0.0.1:0 --db "$db" --catalog "$OWO_ROOT/bench/catalog.json" --api-key "$BENCH_KEY:bench" \
       --commit-mode "$mode" >"$out" 2>"$work/err" &
     pid=$!
-    for _ in $(seq 200); do grep -q '^owostack-local ready' "$out" && break; sleep 0.1; done
-    url="$(grep -m1 '^owostack-local ready' "$out" | sed 's/.*url=\([^ ]*\)\/v1.*/\1/')"
+    for _ in $(seq 200); do
+      grep -q '^owostack-local ready' "$out" && break
+      kill -0 "$pid" 2>/dev/null || { echo "owostack-local exited at start" >&2; cat "$work/err" >&2; exit 1; }
+      sleep 0.1
+    done
+    url="$(sed -n 's/^owostack-local ready url=\([^ ]*\)\/v1.*/\1/p' "$out")"
     [ -n "$url" ] || { echo "owostack-local did not start" >&2; cat "$work/err" >&2; exit 1; }
     metric() { curl -sk "$url/metrics" | awk -v s="$1" '$1 == s { print $2 }'; }
     wrk -t1 -c16 -d2s -s "$OWO_ROOT/bench/wrk/create.lua" "$url" >/dev/null   # warm-up

@@ -176,6 +176,8 @@ int main(int argc, char** argv) {
         for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&] { ioc.run(); });
         ioc.run();
         for (auto& t : pool) t.join();
+        // Units still queued finish now, while the io_context their completions go to exists.
+        app.engine().stop();
         return 0;   // `app` closes the database on the way out
     } catch (const std::exception& e) {
         std::fprintf(stderr, "owostack-local: %s\n", e.what());

@@ -25,6 +25,7 @@ struct queued_unit {
     unit_of_work work;
     unit_done done;
     std::exception_ptr error;
+    clock_type::time_point queued_at;
 };
 
 /// Rolls back whatever transaction `s` is in, ignoring failures (we are already failing).
@@ -76,7 +77,7 @@ public:
         {
             std::lock_guard lock(queue_mutex_);
             if (!stopping_) {
-                queue_.push_back({std::move(work), std::move(done), nullptr});
+                queue_.push_back({std::move(work), std::move(done), nullptr, clock_type::now()});
                 queue_ready_.notify_one();
                 return;
             }
@@ -193,11 +194,25 @@ private:
                 std::unique_lock lock(queue_mutex_);
                 queue_ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
                 if (queue_.empty()) return;   // stopping, and everything submitted is done
+                // The clients the last batch just answered send their next write within a
+                // fraction of a millisecond; without waiting for them, they would miss this batch
+                // and wait a whole commit for the next one (so two half batches alternate). With
+                // concurrency (the last batch had several units) and commits that cost an fsync,
+                // the batch may fill for at most the last commit's time, and never more than
+                // `fill_wait`, after its oldest unit arrived; a lone writer never waits, nor do
+                // batches that wrote nothing (resolves commit in microseconds).
+                if (last_batch_ > 1 && last_commit_ >= min_commit_worth_waiting) {
+                    std::size_t expected = std::min(opts_.max_batch, queue_.size() + last_batch_);
+                    auto wait = std::min<clock_type::duration>(fill_wait, last_commit_);
+                    queue_ready_.wait_until(lock, queue_.front().queued_at + wait,
+                                            [&] { return stopping_ || queue_.size() >= expected; });
+                }
                 while (!queue_.empty() && batch.size() < opts_.max_batch) {
                     batch.push_back(std::move(queue_.front()));
                     queue_.pop_front();
                 }
             }
+            last_batch_ = batch.size();
             bool committed = run_batch(batch);
             {
                 std::lock_guard lock(queue_mutex_);
@@ -255,7 +270,8 @@ private:
                 if (transaction_lost) continue;
                 auto t0 = clock_type::now();
                 sqlite_exec(s, "COMMIT");
-                commit_seconds_.observe(seconds_since(t0));
+                last_commit_ = clock_type::now() - t0;
+                commit_seconds_.observe(std::chrono::duration<double>(last_commit_).count());
                 batch_size_.observe(static_cast<double>(ran));
                 return true;
             } catch (...) {
@@ -286,6 +302,10 @@ private:
     bool last_commit_failed_ = false;
     std::thread writer_thread_;
     static constexpr std::size_t checkpoint_every = 32;   // commits
+    static constexpr auto fill_wait = std::chrono::microseconds(1000);   // a unit waits at most this for its batch to fill
+    static constexpr auto min_commit_worth_waiting = std::chrono::microseconds(100);
+    std::size_t last_batch_ = 0;                            // the writer thread's
+    clock_type::duration last_commit_{};                    // the writer thread's
     std::size_t commits_since_checkpoint_ = 0;             // the writer thread's
 
     std::mutex pool_mutex_;
