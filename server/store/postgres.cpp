@@ -1,9 +1,12 @@
 #include "store/postgres.hpp"
 #include "store/postgres_engine.hpp"
 
+#include <cerrno>
 #include <charconv>
 #include <cstdlib>
 #include <regex>
+
+#include <poll.h>
 
 namespace owo::local {
 
@@ -63,7 +66,8 @@ std::string millis(std::chrono::milliseconds d) { return std::to_string(d.count(
 
 } // namespace
 
-pg_connection::pg_connection(const std::string& url, const pg_connect_options& opts) {
+pg_connection::pg_connection(const std::string& url, const pg_connect_options& opts)
+    : reply_timeout_(std::max<std::chrono::milliseconds>(opts.statement_timeout * 2, std::chrono::seconds(1))) {
     // Defaults first: what the URL says overrides them (expand_dbname processes it in place).
     std::string connect_timeout = std::to_string(std::max<long long>(1, (opts.connect_timeout.count() + 999) / 1000));
     std::string tcp_user_timeout = millis(opts.tcp_user_timeout);
@@ -90,6 +94,34 @@ pg_connection::~pg_connection() {
     if (conn_) PQfinish(conn_);
 }
 
+PGresult* pg_connection::await_reply(int sent) {
+    if (!sent) return nullptr;
+    auto deadline = std::chrono::steady_clock::now() + reply_timeout_;
+    PGresult* kept = nullptr;   // the first error, else the last result (as PQexec answers)
+    for (;;) {
+        while (PQisBusy(conn_)) {
+            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+            pollfd p{PQsocket(conn_), POLLIN, 0};
+            int ready = left.count() > 0 ? ::poll(&p, 1, static_cast<int>(left.count())) : 0;
+            if (ready < 0 && errno == EINTR) continue;
+            if (ready <= 0) {
+                timed_out_ = true;
+                if (kept) PQclear(kept);
+                return nullptr;
+            }
+            if (!PQconsumeInput(conn_)) break;   // PQgetResult reports the failure
+        }
+        PGresult* r = PQgetResult(conn_);
+        if (!r) return kept;
+        if (kept && PQresultStatus(kept) == PGRES_FATAL_ERROR) {
+            PQclear(r);
+            continue;
+        }
+        if (kept) PQclear(kept);
+        kept = r;
+    }
+}
+
 pg_result pg_connection::checked(PGresult* r, const char* what) {
     auto status = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
     if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return pg_result(r);
@@ -99,7 +131,8 @@ pg_result pg_connection::checked(PGresult* r, const char* what) {
         if (const char* m = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY)) message = m;
         PQclear(r);
     }
-    if (message.empty()) message = PQerrorMessage(conn_);
+    if (message.empty())
+        message = timed_out_ ? "no reply within " + std::to_string(reply_timeout_.count()) + " ms" : PQerrorMessage(conn_);
     while (!message.empty() && message.back() == '\n') message.pop_back();
     // Class 08 (connection exception), 57P01-03 (the server shutting down) or a dead socket.
     bool lost = broken() || state.starts_with("08") || state.starts_with("57P0");
@@ -114,19 +147,19 @@ pg_result pg_connection::exec(const char* sql, const pg_params& p) {
     auto found = prepared_.find(sql);
     if (found == prepared_.end()) {
         std::string name = "owo" + std::to_string(prepared_.size());
-        checked(PQprepare(conn_, name.c_str(), sql, 0, nullptr), "prepare");
+        checked(await_reply(PQsendPrepare(conn_, name.c_str(), sql, 0, nullptr)), "prepare");
         found = prepared_.emplace(sql, std::move(name)).first;
     }
     std::vector<const char*> values;
     for (const auto& v : p.values()) values.push_back(v ? v->c_str() : nullptr);
-    return checked(PQexecPrepared(conn_, found->second.c_str(), static_cast<int>(values.size()), values.data(), nullptr,
-                                  nullptr, 0),
+    return checked(await_reply(PQsendQueryPrepared(conn_, found->second.c_str(), static_cast<int>(values.size()),
+                                                   values.data(), nullptr, nullptr, 0)),
                    "query");
 }
 
 void pg_connection::exec(const char* sql) {
     if (PQtransactionStatus(conn_) == PQTRANS_IDLE) failed_.reset();   // a new transaction starts clean
-    checked(PQexec(conn_, sql), "statement");
+    checked(await_reply(PQsendQuery(conn_, sql)), "statement");
 }
 
 void pg_connection::commit() {

@@ -92,7 +92,9 @@ struct pg_connect_options {
 
 class pg_connection {
 public:
-    /// Connects (bounded by connect_timeout); throws postgres_error with connection_lost set.
+    /// Connects (bounded by connect_timeout); throws postgres_error with connection_lost set. Every
+    /// reply is then awaited at most twice statement_timeout (at least 1 s): the server cancels a
+    /// slow statement itself before that, so only a database that stopped answering reaches it.
     pg_connection(const std::string& url, const pg_connect_options& opts);
     pg_connection(const pg_connection&) = delete;
     pg_connection& operator=(const pg_connection&) = delete;
@@ -103,15 +105,21 @@ public:
     pg_result exec(const char* sql, const pg_params& p);
     /// Runs `sql` unprepared (may hold several statements; no parameters).
     void exec(const char* sql);
-    bool broken() const { return PQstatus(conn_) != CONNECTION_OK; }
+    bool broken() const { return timed_out_ || PQstatus(conn_) != CONNECTION_OK; }
     /// COMMIT, which throws the transaction's first failure if a statement failed in it (PostgreSQL
     /// would answer a COMMIT of an aborted transaction with a silent ROLLBACK).
     void commit();
 
 private:
+    /// The reply to what was just sent (`sent`: libpq's send call succeeded), waited for at most
+    /// reply_timeout_; nullptr when sending failed or the wait ran out (then the connection counts
+    /// as broken: a database that stopped answering must not hold a worker forever).
+    PGresult* await_reply(int sent);
     pg_result checked(PGresult* r, const char* what);
 
     PGconn* conn_ = nullptr;
+    std::chrono::milliseconds reply_timeout_;
+    bool timed_out_ = false;
     std::optional<postgres_error> failed_;   // the first failure inside the open transaction
     std::map<const char*, std::string> prepared_;   // literal -> statement name
 };

@@ -8,6 +8,10 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <csignal>
+
+#include <signal.h>
+
 using namespace owo::local;
 
 namespace {
@@ -156,6 +160,23 @@ BOOST_AUTO_TEST_CASE(commit_of_a_failed_transaction_throws_instead_of_rolling_ba
     BOOST_CHECK_THROW(s.insert_customer(customer("dup", 1)), postgres_error);
     BOOST_CHECK_EXCEPTION(f.db->commit(), postgres_error, [](const postgres_error& e) { return e.sqlstate == "23505"; });
     f.db->exec("ROLLBACK");
+}
+
+// A backend that stops answering (SIGSTOP: as a hung server or a vanished machine looks from
+// here) breaks the connection after the reply timeout instead of holding the worker forever.
+BOOST_AUTO_TEST_CASE(a_database_that_stops_answering_breaks_the_connection) {
+    fresh_db f;
+    pg_connection db(f.url, {.statement_timeout = std::chrono::milliseconds(300)});
+    auto backend = static_cast<pid_t>(db.exec("SELECT pg_backend_pid()", pg_params{}).integer(0, 0));
+    BOOST_REQUIRE_EQUAL(::kill(backend, SIGSTOP), 0);
+    struct resume {
+        pid_t pid;
+        ~resume() { ::kill(pid, SIGCONT); }
+    } on_exit{backend};
+    BOOST_CHECK_EXCEPTION(db.exec("SELECT 1", pg_params{}), postgres_error, [](const postgres_error& e) {
+        return e.connection_lost && std::string(e.what()).find("no reply within 1000 ms") != std::string::npos;
+    });
+    BOOST_TEST(db.broken());
 }
 
 BOOST_AUTO_TEST_CASE(urls_in_logs_carry_no_password) {
