@@ -380,7 +380,9 @@ void sqlite_store::save_catalog(const std::string& org, const std::string& json)
 
 std::unique_ptr<store> open_sqlite_store(const std::string& path) { return std::make_unique<sqlite_store>(path); }
 
-void sqlite_exec(store& s, const char* sql) { static_cast<sqlite_store&>(s).connection().exec(sql); }
+// Prepared once and cached (by the literal's address), like every statement: per batch and per
+// unit, sqlite3_exec would parse BEGIN, SAVEPOINT, RELEASE and COMMIT again each time.
+void sqlite_exec(store& s, const char* sql) { static_cast<sqlite_store&>(s).connection().prepare(sql).run(); }
 bool sqlite_in_transaction(store& s) { return static_cast<sqlite_store&>(s).connection().in_transaction(); }
 
 } // namespace owo::local
