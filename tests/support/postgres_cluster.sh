@@ -25,7 +25,14 @@ stop_cluster() {
   local data
   data=$(cat "$state/data")
   if [ -d "$data/pgdata" ]; then
-    as_owner "$bin/pg_ctl" -D "$data/pgdata" -m immediate -w -t 20 stop >/dev/null 2>&1 || true
+    local pid
+    pid=$(head -n 1 "$data/pgdata/postmaster.pid" 2>/dev/null || true)
+    as_owner "$bin/pg_ctl" -D "$data/pgdata" -m immediate -w -t 10 stop >/dev/null 2>&1 || true
+    # Still there (a backend that does not die): the postmaster and its group go the hard way.
+    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+      pkill -KILL -P "$pid" 2>/dev/null || true
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
   fi
   rm -rf "$data"
   rm -f "$state/data" "$state/url"
