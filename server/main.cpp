@@ -51,7 +51,9 @@ json::object load_catalog(const std::string& path) {
     boost::system::error_code ec;
     auto v = json::parse(ss.str(), ec);
     if (ec) throw std::invalid_argument("catalog '" + path + "' is not valid JSON: " + ec.message());
-    if (auto refused = validate_catalog_payload(v, catalog_source::catalog_file)) {
+    auto refused = validate_catalog_payload(v, catalog_source::catalog_file);
+    if (!refused) refused = catalog_problems({}, v.as_object());
+    if (refused) {
         std::string why = refused->message;
         if (!refused->issues.empty()) {
             const auto& first = refused->issues.front().as_object();

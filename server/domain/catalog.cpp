@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
 
 namespace owo::local {
 
@@ -54,6 +55,27 @@ const json::array* array_at(const json::object& o, const char* key) {
     return nullptr;
 }
 
+/// lib/plan-feature-normalization.ts normalizePlanFeaturePricingConfig: usage-based features
+/// always charge; package pricing keeps pricePerUnit and billingUnits, tiered pricing its tiers.
+feature_pricing pricing_of(const json::object& f) {
+    feature_pricing p;
+    p.usage_model = string_at(f, "usageModel").value_or("included");
+    p.rating_model = string_at(f, "ratingModel").value_or("package");
+    p.overage = p.usage_model == "usage_based" ? "charge" : string_at(f, "overage").value_or("block");
+    p.overage_price = integer_at(f, "overagePrice");
+    p.max_overage_units = integer_at(f, "maxOverageUnits");
+    if (p.rating_model == "package") {
+        p.price_per_unit = integer_at(f, "pricePerUnit");
+        p.billing_units = integer_at(f, "billingUnits").value_or(1);
+    } else if (auto tiers = array_at(f, "tiers")) {
+        for (const auto& t : *tiers) {
+            const auto& o = t.get_object();
+            p.tiers.push_back({integer_at(o, "upTo"), integer_at(o, "unitPrice"), integer_at(o, "flatFee")});
+        }
+    }
+    return p;
+}
+
 json::value or_null(const std::optional<std::string>& s) { return s ? json::value(*s) : json::value(nullptr); }
 json::value or_null(const std::optional<std::int64_t>& n) { return n ? json::value(*n) : json::value(nullptr); }
 
@@ -72,6 +94,38 @@ catalog::catalog(json::object doc) : doc_(std::move(doc)) {
             features_.push_back({string_at(o, "slug").value_or(""), string_at(o, "name").value_or(""),
                                  string_at(o, "type").value_or("metered"), string_at(o, "meterType").value_or("consumable"),
                                  string_at(o, "unit")});
+        }
+    // sync.ts: each credit system is also a metered, consumable feature of its own slug, so a
+    // plan can grant its credits like any feature's limit.
+    if (auto cs = array_at(doc_, "creditSystems"))
+        for (const auto& v : *cs) {
+            const auto& o = v.get_object();
+            credit_system_def c{string_at(o, "id").value_or(""), string_at(o, "slug").value_or(""),
+                                string_at(o, "name").value_or(""), string_at(o, "description"), {}};
+            if (auto fs = array_at(o, "features"))
+                for (const auto& f : *fs)
+                    c.features.emplace_back(string_at(f.get_object(), "feature").value_or(""),
+                                            number_at(f.get_object(), "creditCost").value_or(0));
+            feature_def pool{c.slug, c.name, "metered", "consumable", std::nullopt};
+            auto it = std::find_if(features_.begin(), features_.end(), [&](const auto& f) { return f.slug == c.slug; });
+            if (it == features_.end()) features_.push_back(std::move(pool));
+            else *it = std::move(pool);
+            credit_systems_.push_back(std::move(c));
+        }
+    if (auto ps = array_at(doc_, "creditPacks"))
+        for (const auto& v : *ps) {
+            const auto& o = v.get_object();
+            credit_pack_def c{string_at(o, "id").value_or(""), string_at(o, "slug").value_or(""), string_at(o, "name").value_or(""),
+                              string_at(o, "description")};
+            c.credits = integer_at(o, "credits").value_or(0);
+            c.price = integer_at(o, "price").value_or(0);
+            c.currency = string_at(o, "currency").value_or("USD");
+            c.credit_system = string_at(o, "creditSystem").value_or("");
+            c.provider = string_at(o, "provider");
+            if (auto m = o.if_contains("metadata"); m && m->is_object()) c.metadata = m->get_object();
+            c.created_at = integer_at(o, "createdAt").value_or(0);
+            c.updated_at = integer_at(o, "updatedAt").value_or(c.created_at);
+            credit_packs_.push_back(std::move(c));
         }
     if (auto ps = array_at(doc_, "plans"))
         for (const auto& v : *ps) {
@@ -106,7 +160,8 @@ catalog::catalog(json::object doc) : doc_(std::move(doc)) {
                     if (!f || !bool_at(fo, "enabled", true)) continue;
                     bool boolean = f->type == "boolean";
                     p.features.push_back({slug, true, boolean ? std::nullopt : integer_at(fo, "limit"), integer_at(fo, "trialLimit"),
-                                          boolean ? "never" : normalize_reset_interval(string_at(fo, "reset").value_or("monthly"))});
+                                          boolean ? "never" : normalize_reset_interval(string_at(fo, "reset").value_or("monthly")),
+                                          pricing_of(fo)});
                 }
             plans_.push_back(std::move(p));
         }
@@ -115,6 +170,18 @@ catalog::catalog(json::object doc) : doc_(std::move(doc)) {
 const feature_def* catalog::feature(const std::string& slug) const {
     auto it = std::find_if(features_.begin(), features_.end(), [&](const auto& f) { return f.slug == slug; });
     return it == features_.end() ? nullptr : &*it;
+}
+
+const credit_system_def* catalog::credit_system(const std::string& slug) const {
+    auto it = std::find_if(credit_systems_.begin(), credit_systems_.end(), [&](const auto& c) { return c.slug == slug; });
+    return it == credit_systems_.end() ? nullptr : &*it;
+}
+
+const credit_pack_def* catalog::credit_pack(const std::string& slug_or_id) const {
+    for (bool by_slug : {true, false})
+        for (const auto& c : credit_packs_)
+            if ((by_slug ? c.slug : c.id) == slug_or_id) return &c;
+    return nullptr;
 }
 
 const plan_def* catalog::plan(const std::string& slug) const {
@@ -137,9 +204,24 @@ json::object catalog::public_plan(const plan_def& p, plan_view view) const {
                        {"trialLimit", or_null(pf.trial_limit)},
                        {"resetInterval", boolean ? json::value(nullptr) : json::value(pf.reset)},
                        {"unit", or_null(f->unit)}};
-        if (!boolean) o["usageModel"] = "included";
-        o["billingUnits"] = 1;
-        o["ratingModel"] = "package";
+        // plans.ts: usageModel for metered features, the pricing fields only when set.
+        const auto& pr = pf.pricing;
+        if (!boolean) o["usageModel"] = pr.usage_model;
+        if (pr.price_per_unit) o["pricePerUnit"] = *pr.price_per_unit;
+        o["billingUnits"] = pr.billing_units;
+        o["ratingModel"] = pr.rating_model;
+        if (!pr.tiers.empty()) {
+            json::array tiers;
+            for (const auto& t : pr.tiers) {
+                json::object to{{"upTo", or_null(t.up_to)}};
+                if (t.unit_price) to["unitPrice"] = *t.unit_price;
+                if (t.flat_fee) to["flatFee"] = *t.flat_fee;
+                tiers.push_back(std::move(to));
+            }
+            o["tiers"] = std::move(tiers);
+        }
+        if (!boolean && pr.overage != "block") o["overage"] = pr.overage;
+        if (pr.overage_price) o["overagePrice"] = *pr.overage_price;
         features.push_back(std::move(o));
     }
     json::object plan{{"id", p.id},
@@ -352,10 +434,111 @@ std::optional<domain_error> validate_catalog_payload(const json::value& payload,
     return std::nullopt;
 }
 
-json::object merge_catalog(json::object& current, const json::object& payload) {
+namespace {
+
+/// The members of `o` without what the server adds to a stored item.
+json::object declared_part(json::object o) {
+    for (const char* key : {"id", "createdAt", "updatedAt"}) o.erase(key);
+    return o;
+}
+
+bool is_money(const json::value& v) { return v.is_int64() || v.is_uint64() || (v.is_double() && std::floor(v.get_double()) == v.get_double()); }
+
+} // namespace
+
+std::optional<domain_error> catalog_problems(const json::object& current, const json::object& payload) {
+    json::array issues;
+    auto problem = [&](json::array path, const std::string& message) { issues.push_back(issue("custom", std::move(path), message)); };
+    // What will exist once merged: the stored slugs and the payload's.
+    auto slugs_in = [](const json::object& doc, const char* section) {
+        std::set<std::string> out;
+        if (auto items = array_at(doc, section))
+            for (const auto& v : *items) out.insert(string_at(v.get_object(), "slug").value_or(""));
+        return out;
+    };
+    std::set<std::string> features, systems;
+    for (const auto* doc : {&current, &payload}) {
+        features.merge(slugs_in(*doc, "features"));
+        systems.merge(slugs_in(*doc, "creditSystems"));
+    }
+    features.insert(systems.begin(), systems.end());   // a credit system is a feature too
+
+    for (const char* section : sections) {
+        std::set<std::string> seen;
+        const json::array* items = array_at(payload, section);
+        for (std::size_t i = 0; items && i < items->size(); ++i) {
+            std::string slug = string_at((*items)[i].get_object(), "slug").value_or("");
+            if (!seen.insert(slug).second)
+                problem({section, i, "slug"}, "Duplicate slug '" + slug + "' in " + section);
+        }
+    }
+    auto money = [&](const json::object& o, const char* key, json::array path) {
+        auto v = o.if_contains(key);
+        if (!v || v->is_null()) return;
+        path.push_back(json::value(key));
+        if (v->is_number() && v->to_number<double>() < 0) problem(std::move(path), std::string(key) + " must not be negative");
+        else if (!is_money(*v)) problem(std::move(path), std::string(key) + " must be an integer amount of minor units");
+    };
+    if (auto plans = array_at(payload, "plans"))
+        for (std::size_t i = 0; i < plans->size(); ++i) {
+            const auto& p = (*plans)[i].get_object();
+            std::string plan = string_at(p, "slug").value_or("");
+            money(p, "price", {"plans", i});
+            std::set<std::string> listed;
+            const json::array* pfs = array_at(p, "features");
+            for (std::size_t j = 0; pfs && j < pfs->size(); ++j) {
+                const auto& f = (*pfs)[j].get_object();
+                std::string slug = string_at(f, "slug").value_or("");
+                json::array at{"plans", i, "features", j};
+                if (!features.contains(slug)) {
+                    json::array slug_at = at;
+                    slug_at.push_back("slug");
+                    problem(std::move(slug_at), "Plan '" + plan + "' references unknown feature '" + slug + "'");
+                }
+                if (!listed.insert(slug).second) {
+                    json::array slug_at = at;
+                    slug_at.push_back("slug");
+                    problem(std::move(slug_at), "Plan '" + plan + "' lists feature '" + slug + "' twice");
+                }
+                for (const char* key : {"pricePerUnit", "overagePrice"}) money(f, key, at);
+                if (auto tiers = array_at(f, "tiers"))
+                    for (std::size_t k = 0; k < tiers->size(); ++k) {
+                        json::array tier_at = at;
+                        tier_at.push_back("tiers");
+                        tier_at.push_back(k);
+                        for (const char* key : {"unitPrice", "flatFee"}) money((*tiers)[k].get_object(), key, tier_at);
+                    }
+            }
+        }
+    if (auto cs = array_at(payload, "creditSystems"))
+        for (std::size_t i = 0; i < cs->size(); ++i) {
+            const auto& c = (*cs)[i].get_object();
+            const json::array* fs = array_at(c, "features");
+            for (std::size_t j = 0; fs && j < fs->size(); ++j) {
+                std::string slug = string_at((*fs)[j].get_object(), "feature").value_or("");
+                if (!features.contains(slug) || systems.contains(slug))
+                    problem({"creditSystems", i, "features", j, "feature"},
+                            "Credit system '" + string_at(c, "slug").value_or("") + "' references unknown feature '" + slug + "'");
+            }
+        }
+    if (auto ps = array_at(payload, "creditPacks"))
+        for (std::size_t i = 0; i < ps->size(); ++i) {
+            const auto& c = ps->at(i).get_object();
+            std::string system = string_at(c, "creditSystem").value_or("");
+            if (!systems.contains(system))
+                problem({"creditPacks", i, "creditSystem"}, "Credit pack '" + string_at(c, "slug").value_or("") +
+                                                                "' references unknown credit system '" + system + "'");
+        }
+    if (issues.empty()) return std::nullopt;
+    return validation_error(std::move(issues));
+}
+
+json::object merge_catalog(json::object& current, const json::object& payload, std::int64_t now_ms) {
     json::object answer{{"success", true}};
     json::array warnings;
     for (const char* section : sections) {
+        std::string_view name = section;
+        bool has_id = name != "features", stamped = name == "creditPacks";
         json::array created, updated, unchanged;
         auto& have = current[section];
         if (!have.is_array()) have = json::array();
@@ -369,26 +552,26 @@ json::object merge_catalog(json::object& current, const json::object& payload) {
                 });
                 if (it == items.end()) {
                     json::object fresh = in;
-                    if (std::string_view(section) == "plans") fresh["id"] = owo::detail::make_uuid_v4();
+                    if (has_id) fresh["id"] = owo::detail::make_uuid_v4();
+                    if (stamped) fresh["createdAt"] = fresh["updatedAt"] = now_ms;
                     items.push_back(std::move(fresh));
                     created.push_back(json::value(slug));
                     continue;
                 }
-                json::object before = it->get_object();
-                json::value id = before.contains("id") ? before["id"] : json::value(nullptr);
-                before.erase("id");
-                if (before == in) {
+                const auto& before = it->get_object();
+                if (declared_part(before) == in) {
                     unchanged.push_back(json::value(slug));
                 } else {
                     json::object replaced = in;
-                    if (!id.is_null()) replaced["id"] = id;
+                    for (const char* key : {"id", "createdAt"})
+                        if (auto kept = before.if_contains(key)) replaced[key] = *kept;
+                    if (stamped) replaced["updatedAt"] = now_ms;
                     *it = std::move(replaced);
                     updated.push_back(json::value(slug));
                 }
             }
         answer[section] = {{"created", std::move(created)}, {"updated", std::move(updated)}, {"unchanged", std::move(unchanged)}};
     }
-    // A plan feature naming an undefined feature is skipped without a warning (catalog::catalog).
     answer["warnings"] = std::move(warnings);
     return answer;
 }

@@ -102,8 +102,10 @@ int sextet(char ch) {
 
 } // namespace
 
-std::string encode_cursor(const customer_row& last) {
-    std::string raw = std::to_string(last.created_at) + ":" + last.id, out;
+std::string encode_cursor(const customer_row& last) { return encode_cursor(last.created_at, last.id); }
+
+std::string encode_cursor(std::int64_t created_at, const std::string& id) {
+    std::string raw = std::to_string(created_at) + ":" + id, out;
     unsigned bits = 0, acc = 0;
     for (unsigned char ch : raw) {
         acc = (acc << 8) | ch;

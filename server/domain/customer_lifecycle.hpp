@@ -54,6 +54,8 @@ struct list_cursor {
 };
 /// base64url (no padding) of "<createdAt>:<id>".
 std::string encode_cursor(const customer_row& last);
+/// The same for any row listed by (created_at, id), e.g. an invoice.
+std::string encode_cursor(std::int64_t created_at, const std::string& id);
 std::optional<list_cursor> decode_cursor(std::string_view text);
 
 } // namespace owo::local

@@ -5,6 +5,7 @@
 // (or, for a card-required trial, captures the card and starts the trial).
 #include "routes/routes.hpp"
 
+#include "domain/billing.hpp"
 #include "domain/customers.hpp"
 #include "domain/subscriptions.hpp"
 #include "domain/time.hpp"
@@ -18,9 +19,13 @@ namespace json = boost::json;
 
 namespace {
 
-/// The trial branch of the attach handler (trialDays > 0, no card required).
+} // namespace
+
 std::string checkout_url(const request_context& ctx, const std::string& token) { return ctx.public_url + "/v1/checkout/" + token; }
 
+namespace {
+
+/// The trial branch of the attach handler (trialDays > 0, no card required).
 json::object start_trial(request_context& ctx, const customer_row& c, const plan_def& plan) {
     for (const char* status : {"active", "trialing"})
         for (const auto& s : ctx.db.subscriptions(c.id, status))
@@ -155,7 +160,15 @@ route_result post_attach(request_context& ctx) {
 route_result get_checkout(request_context& ctx) {
     // The page belongs to no organisation: the token finds the subscription, and its org the catalog.
     auto sub = ctx.db.subscription_by_token(ctx.param("token"));
-    if (!sub) return domain_error{error_kind::no_such_page};
+    if (!sub) {
+        // Or a payment session: an add-on purchase, a card setup, an invoice payment.
+        auto session = ctx.db.payment_session(ctx.param("token"));
+        if (!session) return domain_error{error_kind::no_such_page};
+        std::string said;
+        for (char ch : complete_payment_session(ctx.db, *session, ctx.now_ms))   // names come from the catalog: escaped
+            said += ch == '<' ? "&lt;" : ch == '>' ? "&gt;" : ch == '&' ? "&amp;" : std::string(1, ch);
+        return html_page{"<!doctype html><title>Owostack sandbox checkout</title><h1>Payment complete</h1><p>" + said + "</p>"};
+    }
     auto cat = ctx.catalogs.find(sub->org);
     if (sub->status == "pending_checkout" && cat != ctx.catalogs.end())
         activate_subscription(ctx.db, *cat->second, *sub, ctx.now_ms);

@@ -48,8 +48,7 @@ route_result list_page(request_context& ctx, bool unresolved_only) {
     page.limit = limit + 1;   // one more tells whether there is a next page
     page.offset = offset.value_or(0);
     auto rows = ctx.db.list_customers(page);
-    bool more = static_cast<std::int64_t>(rows.size()) > limit;
-    if (more) rows.pop_back();
+    bool more = trim_page(rows, limit);
     json::array customers;
     for (const auto& c : rows) customers.push_back(customer_fields(c));
     return json::object{{"success", true},

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace owo::local {
 
@@ -41,5 +42,14 @@ private:
     boost::urls::params_view query_;
     boost::json::array issues_;
 };
+
+/// A page read with one row more than `limit` (to learn whether there is a next page): drops
+/// that row and says whether it was there.
+template <class Row>
+bool trim_page(std::vector<Row>& rows, std::int64_t limit) {
+    bool more = static_cast<std::int64_t>(rows.size()) > limit;
+    if (more) rows.pop_back();
+    return more;
+}
 
 } // namespace owo::local

@@ -48,8 +48,28 @@ route_result post_track(request_context& ctx);
 // sync.cpp
 route_result post_sync(request_context& ctx);
 
+// credits.cpp
+route_result list_credit_systems(request_context& ctx);
+route_result list_credit_packs(request_context& ctx);
+// addon.cpp: buying a credit pack (through the sandbox checkout)
+route_result post_addon(request_context& ctx);
+// wallet.cpp: saved payment methods (a sandbox card on owostack-local)
+route_result get_wallet(request_context& ctx);
+route_result post_wallet_setup(request_context& ctx);
+route_result post_wallet_remove(request_context& ctx);
+// billing.cpp: unbilled usage, invoices, paying them
+route_result get_billing_usage(request_context& ctx);
+route_result post_billing_invoice(request_context& ctx);
+route_result get_billing_invoices(request_context& ctx);
+route_result post_billing_invoice_pay(request_context& ctx);
+route_result get_billing_upcoming(request_context& ctx);   // [extension]
+/// The sandbox checkout page's URL for `token`.
+std::string checkout_url(const request_context& ctx, const std::string& token);
+
 // render.cpp: stored text as answer fields
 boost::json::value json_or_null(const std::optional<std::string>& json_text);
 boost::json::value string_or_null(const std::optional<std::string>& s);
+/// A number as JavaScript's JSON.stringify writes it: an integer when it is one.
+boost::json::value js_number(double d);
 
 } // namespace owo::local

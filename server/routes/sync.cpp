@@ -11,7 +11,8 @@ namespace json = boost::json;
 route_result post_sync(request_context& ctx) {
     if (auto refused = validate_catalog_payload(ctx.body, catalog_source::sync_request)) return std::move(*refused);
     json::object doc = ctx.cat.document();
-    auto answer = merge_catalog(doc, ctx.body.get_object());
+    if (auto refused = catalog_problems(doc, ctx.body.get_object())) return std::move(*refused);
+    auto answer = merge_catalog(doc, ctx.body.get_object(), ctx.now_ms);
     ctx.db.save_catalog(ctx.org, json::serialize(doc));
     ctx.new_catalog = std::move(doc);
     return answer;

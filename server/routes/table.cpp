@@ -28,6 +28,18 @@ const route_table& api_routes() {
         {post, "/v1/check",                post_check,           scope::billing_write,   writes, any_content_type},
         {post, "/v1/track",                post_track,           scope::billing_write,   writes, any_content_type},
         {post, "/v1/sync",                 post_sync,            scope::billing_write,   writes},
+        // Issue #19: credit systems and packs, add-ons, the wallet, billing.
+        {get,  "/v1/credit-systems",       list_credit_systems,  scope::billing_read,    reads},
+        {get,  "/v1/credit-packs",         list_credit_packs,    scope::billing_read,    reads},
+        {post, "/v1/addon",                post_addon,           scope::billing_write,   writes},
+        {get,  "/v1/wallet",               get_wallet,           scope::billing_read,    reads},
+        {post, "/v1/wallet/setup",         post_wallet_setup,    scope::billing_write,   writes},
+        {post, "/v1/wallet/remove",        post_wallet_remove,   scope::billing_write,   writes},
+        {get,  "/v1/billing/usage",        get_billing_usage,    scope::billing_read,    reads},
+        {post, "/v1/billing/invoice",      post_billing_invoice, scope::billing_write,   writes},
+        {get,  "/v1/billing/invoices",     get_billing_invoices, scope::billing_read,    reads},
+        {post, "/v1/billing/invoice/{id}/pay", post_billing_invoice_pay, scope::billing_write, writes},
+        {get,  "/v1/billing/upcoming",     get_billing_upcoming, scope::billing_read,    reads},   // [extension]
     });
     return table;
 }

@@ -51,6 +51,39 @@ ALTER TABLE subscriptions ADD COLUMN cancel_at INTEGER;
 UPDATE subscriptions SET period_start = created_at, period_end = created_at + 2592000000;
 )sql";
 
+// Billing (issue #19): add-on credit balances per credit system, saved payment methods,
+// invoices with their lines, how much of each period's usage is invoiced, and sandbox payment
+// sessions (the checkout pages of add-ons, card setup and invoice payments). Money is INTEGER
+// minor units; every statement is portable SQL a PostgreSQL store can run as is.
+constexpr const char* schema_billing = R"sql(
+CREATE TABLE credit_balances (
+  customer_id TEXT NOT NULL REFERENCES customers(id), credit_system TEXT NOT NULL, balance DOUBLE PRECISION NOT NULL,
+  PRIMARY KEY (customer_id, credit_system));
+CREATE TABLE payment_methods (
+  id TEXT PRIMARY KEY, org TEXT NOT NULL, customer_id TEXT NOT NULL REFERENCES customers(id), provider TEXT NOT NULL,
+  type TEXT NOT NULL, card_last4 TEXT, card_brand TEXT, card_exp_month INTEGER, card_exp_year INTEGER,
+  is_default INTEGER NOT NULL, is_valid INTEGER NOT NULL, created_at INTEGER NOT NULL);
+CREATE INDEX payment_methods_by_customer ON payment_methods(customer_id, created_at);
+CREATE TABLE invoices (
+  id TEXT PRIMARY KEY, org TEXT NOT NULL, customer_id TEXT NOT NULL REFERENCES customers(id), number TEXT NOT NULL,
+  status TEXT NOT NULL, currency TEXT NOT NULL, subtotal INTEGER NOT NULL, total INTEGER NOT NULL,
+  amount_paid INTEGER NOT NULL, amount_due INTEGER NOT NULL, period_start INTEGER NOT NULL, period_end INTEGER NOT NULL,
+  usage_window_end INTEGER NOT NULL, due_at INTEGER NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+  paid_at INTEGER);
+CREATE INDEX invoices_by_customer ON invoices(org, customer_id, created_at, id);
+CREATE TABLE invoice_items (
+  id TEXT PRIMARY KEY, invoice_id TEXT NOT NULL REFERENCES invoices(id), position INTEGER NOT NULL, feature TEXT NOT NULL,
+  description TEXT NOT NULL, quantity INTEGER NOT NULL, unit_price INTEGER NOT NULL, amount INTEGER NOT NULL,
+  period_start INTEGER NOT NULL, period_end INTEGER NOT NULL, metadata TEXT);
+CREATE INDEX invoice_items_by_invoice ON invoice_items(invoice_id, position);
+CREATE TABLE billed_usage (
+  customer_id TEXT NOT NULL REFERENCES customers(id), feature TEXT NOT NULL, period_start INTEGER NOT NULL,
+  quantity INTEGER NOT NULL, PRIMARY KEY (customer_id, feature, period_start));
+CREATE TABLE payment_sessions (
+  token TEXT PRIMARY KEY, org TEXT NOT NULL, customer_id TEXT NOT NULL REFERENCES customers(id), kind TEXT NOT NULL,
+  payload TEXT NOT NULL, status TEXT NOT NULL, created_at INTEGER NOT NULL);
+)sql";
+
 // One literal per statement (the statement cache is keyed by the literal's address).
 #define CUSTOMER_COLUMNS                                                                                 \
     "id, org, external_id, email, name, metadata, created_at, updated_at, external_organization_id, " \
@@ -91,7 +124,7 @@ const char* const sqlite_list_customers_sql =
 
 class sqlite_store final : public store {
 public:
-    static constexpr int schema_version = 2;
+    static constexpr int schema_version = 3;
 
     explicit sqlite_store(const std::string& path);
 
@@ -139,6 +172,28 @@ public:
 
     database& connection() { return db_; }   // the engine's BEGIN/SAVEPOINT/COMMIT (sqlite_engine.cpp)
 
+    // ---- Billing (issue #19) ----
+    double credit_balance(const std::string& customer_id, const std::string& credit_system) override;
+    void add_credits(const std::string& customer_id, const std::string& credit_system, double delta) override;
+    double period_usage(const std::string& customer_id, const std::string& feature, std::int64_t period_start) override;
+    std::int64_t billed_usage(const std::string& customer_id, const std::string& feature, std::int64_t period_start) override;
+    void set_billed_usage(const std::string& customer_id, const std::string& feature, std::int64_t period_start,
+                          std::int64_t quantity) override;
+    std::vector<payment_method_row> payment_methods(const std::string& org, const std::string& customer_id) override;
+    void insert_payment_method(const payment_method_row& m) override;
+    void clear_default_payment_method(const std::string& customer_id) override;
+    bool delete_payment_method(const std::string& org, const std::string& customer_id, const std::string& id) override;
+    std::int64_t count_invoices(const std::string& org) override;
+    void insert_invoice(const invoice_row& i) override;
+    std::optional<invoice_row> invoice(const std::string& org, const std::string& id) override;
+    std::vector<invoice_row> invoices(const std::string& org, const std::string& customer_id,
+                                      const std::optional<std::pair<std::int64_t, std::string>>& before,
+                                      std::int64_t limit) override;
+    void update_invoice_payment(const invoice_row& i) override;
+    void insert_payment_session(const payment_session_row& p) override;
+    std::optional<payment_session_row> payment_session(const std::string& token) override;
+    void set_payment_session_status(const std::string& token, const std::string& status) override;
+
 private:
     void migrate();
     database db_;
@@ -178,6 +233,7 @@ void sqlite_store::migrate() {
     transaction t(db_);
     if (version < 1) db_.exec(sqlite_schema_v1);
     if (version < 2) db_.exec(schema_v2);
+    if (version < 3) db_.exec(schema_billing);
     db_.exec(("PRAGMA user_version=" + std::to_string(schema_version)).c_str());
     t.commit();
 }
@@ -376,6 +432,183 @@ void sqlite_store::save_catalog(const std::string& org, const std::string& json)
     auto s = db_.prepare("INSERT INTO catalogs (org, payload) VALUES (?1, ?2) "
                          "ON CONFLICT (org) DO UPDATE SET payload = ?2");
     s.bind(1, org).bind(2, json).run();
+}
+
+// ---- Billing (issue #19) ----
+
+double sqlite_store::credit_balance(const std::string& customer_id, const std::string& credit_system) {
+    auto s = db_.prepare("SELECT balance FROM credit_balances WHERE customer_id = ?1 AND credit_system = ?2");
+    s.bind(1, customer_id).bind(2, credit_system);
+    return s.step() ? s.real(0) : 0;
+}
+
+void sqlite_store::add_credits(const std::string& customer_id, const std::string& credit_system, double delta) {
+    auto s = db_.prepare("INSERT INTO credit_balances (customer_id, credit_system, balance) VALUES (?1, ?2, ?3) "
+                         "ON CONFLICT (customer_id, credit_system) DO UPDATE SET balance = credit_balances.balance + ?3");
+    s.bind(1, customer_id).bind(2, credit_system).bind(3, delta).run();
+}
+
+double sqlite_store::period_usage(const std::string& customer_id, const std::string& feature, std::int64_t period_start) {
+    auto s = db_.prepare("SELECT COALESCE(SUM(amount), 0) FROM usage WHERE customer_id = ?1 AND feature = ?2 AND period_start = ?3");
+    s.bind(1, customer_id).bind(2, feature).bind(3, period_start);
+    s.step();
+    return s.real(0);
+}
+
+std::int64_t sqlite_store::billed_usage(const std::string& customer_id, const std::string& feature, std::int64_t period_start) {
+    auto s = db_.prepare("SELECT quantity FROM billed_usage WHERE customer_id = ?1 AND feature = ?2 AND period_start = ?3");
+    s.bind(1, customer_id).bind(2, feature).bind(3, period_start);
+    return s.step() ? s.integer(0) : 0;
+}
+
+void sqlite_store::set_billed_usage(const std::string& customer_id, const std::string& feature, std::int64_t period_start,
+                                    std::int64_t quantity) {
+    auto s = db_.prepare("INSERT INTO billed_usage (customer_id, feature, period_start, quantity) VALUES (?1, ?2, ?3, ?4) "
+                         "ON CONFLICT (customer_id, feature, period_start) DO UPDATE SET quantity = ?4");
+    s.bind(1, customer_id).bind(2, feature).bind(3, period_start).bind(4, quantity).run();
+}
+
+std::vector<payment_method_row> sqlite_store::payment_methods(const std::string& org, const std::string& customer_id) {
+    auto s = db_.prepare("SELECT id, org, customer_id, provider, type, card_last4, card_brand, card_exp_month, card_exp_year, "
+                         "is_default, is_valid, created_at FROM payment_methods WHERE org = ?1 AND customer_id = ?2 "
+                         "ORDER BY created_at, id");
+    s.bind(1, org).bind(2, customer_id);
+    std::vector<payment_method_row> out;
+    while (s.step())
+        out.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.optional_text(5), s.optional_text(6),
+                       s.optional_integer(7), s.optional_integer(8), s.integer(9) != 0, s.integer(10) != 0, s.integer(11)});
+    return out;
+}
+
+void sqlite_store::insert_payment_method(const payment_method_row& m) {
+    auto s = db_.prepare("INSERT INTO payment_methods (id, org, customer_id, provider, type, card_last4, card_brand, "
+                         "card_exp_month, card_exp_year, is_default, is_valid, created_at) "
+                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+    s.bind(1, m.id).bind(2, m.org).bind(3, m.customer_id).bind(4, m.provider).bind(5, m.type).bind(6, m.card_last4);
+    s.bind(7, m.card_brand).bind(8, m.card_exp_month).bind(9, m.card_exp_year).bind(10, std::int64_t{m.is_default});
+    s.bind(11, std::int64_t{m.is_valid}).bind(12, m.created_at).run();
+}
+
+void sqlite_store::clear_default_payment_method(const std::string& customer_id) {
+    db_.prepare("UPDATE payment_methods SET is_default = 0 WHERE customer_id = ?1").bind(1, customer_id).run();
+}
+
+bool sqlite_store::delete_payment_method(const std::string& org, const std::string& customer_id, const std::string& id) {
+    db_.prepare("DELETE FROM payment_methods WHERE id = ?1 AND customer_id = ?2 AND org = ?3")
+        .bind(1, id).bind(2, customer_id).bind(3, org).run();
+    return db_.changes() > 0;
+}
+
+std::int64_t sqlite_store::count_invoices(const std::string& org) {
+    auto s = db_.prepare("SELECT COUNT(*) FROM invoices WHERE org = ?1");
+    s.bind(1, org);
+    s.step();
+    return s.integer(0);
+}
+
+void sqlite_store::insert_invoice(const invoice_row& i) {
+    auto s = db_.prepare("INSERT INTO invoices (id, org, customer_id, number, status, currency, subtotal, total, amount_paid, "
+                         "amount_due, period_start, period_end, usage_window_end, due_at, created_at, updated_at, paid_at) "
+                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)");
+    s.bind(1, i.id).bind(2, i.org).bind(3, i.customer_id).bind(4, i.number).bind(5, i.status).bind(6, i.currency);
+    s.bind(7, i.subtotal).bind(8, i.total).bind(9, i.amount_paid).bind(10, i.amount_due).bind(11, i.period_start);
+    s.bind(12, i.period_end).bind(13, i.usage_window_end).bind(14, i.due_at).bind(15, i.created_at).bind(16, i.updated_at);
+    s.bind(17, i.paid_at).run();
+    std::int64_t position = 0;
+    for (const auto& it : i.items) {
+        auto t = db_.prepare("INSERT INTO invoice_items (id, invoice_id, position, feature, description, quantity, unit_price, "
+                             "amount, period_start, period_end, metadata) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+        t.bind(1, it.id).bind(2, i.id).bind(3, position++).bind(4, it.feature).bind(5, it.description).bind(6, it.quantity);
+        t.bind(7, it.unit_price).bind(8, it.amount).bind(9, it.period_start).bind(10, it.period_end).bind(11, it.metadata).run();
+    }
+}
+
+namespace {
+
+#define INVOICE_COLUMNS                                                                                          \
+    "id, org, customer_id, number, status, currency, subtotal, total, amount_paid, amount_due, period_start, " \
+    "period_end, usage_window_end, due_at, created_at, updated_at, paid_at"
+
+invoice_row read_invoice(const statement& s) {
+    invoice_row i{s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5)};
+    i.subtotal = s.integer(6);
+    i.total = s.integer(7);
+    i.amount_paid = s.integer(8);
+    i.amount_due = s.integer(9);
+    i.period_start = s.integer(10);
+    i.period_end = s.integer(11);
+    i.usage_window_end = s.integer(12);
+    i.due_at = s.integer(13);
+    i.created_at = s.integer(14);
+    i.updated_at = s.integer(15);
+    i.paid_at = s.optional_integer(16);
+    return i;
+}
+
+void read_invoice_items(database& db, invoice_row& i) {
+    auto s = db.prepare("SELECT id, invoice_id, feature, description, quantity, unit_price, amount, period_start, period_end, "
+                        "metadata FROM invoice_items WHERE invoice_id = ?1 ORDER BY position");
+    s.bind(1, i.id);
+    while (s.step())
+        i.items.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.integer(4), s.integer(5), s.integer(6), s.integer(7),
+                           s.integer(8), s.optional_text(9)});
+}
+
+} // namespace
+
+std::optional<invoice_row> sqlite_store::invoice(const std::string& org, const std::string& id) {
+    std::optional<invoice_row> out;
+    {
+        auto s = db_.prepare("SELECT " INVOICE_COLUMNS " FROM invoices WHERE org = ?1 AND id = ?2");
+        s.bind(1, org).bind(2, id);
+        if (!s.step()) return std::nullopt;
+        out = read_invoice(s);
+    }
+    read_invoice_items(db_, *out);
+    return out;
+}
+
+std::vector<invoice_row> sqlite_store::invoices(const std::string& org, const std::string& customer_id,
+                                                const std::optional<std::pair<std::int64_t, std::string>>& before,
+                                                std::int64_t limit) {
+    std::vector<invoice_row> out;
+    {
+        // Without a cursor the bound is (INT64_MAX, ''), after every row.
+        auto s = db_.prepare("SELECT " INVOICE_COLUMNS " FROM invoices WHERE org = ?1 AND customer_id = ?2 "
+                             "AND (created_at < ?3 OR (created_at = ?3 AND id < ?4)) "
+                             "ORDER BY created_at DESC, id DESC LIMIT ?5");
+        s.bind(1, org).bind(2, customer_id);
+        if (before) s.bind(3, before->first).bind(4, before->second);
+        else s.bind(3, std::numeric_limits<std::int64_t>::max()).bind(4, "");
+        s.bind(5, limit);
+        while (s.step()) out.push_back(read_invoice(s));
+    }
+    for (auto& i : out) read_invoice_items(db_, i);
+    return out;
+}
+
+void sqlite_store::update_invoice_payment(const invoice_row& i) {
+    auto s = db_.prepare("UPDATE invoices SET status = ?2, amount_paid = ?3, amount_due = ?4, paid_at = ?5, updated_at = ?6 "
+                         "WHERE id = ?1");
+    s.bind(1, i.id).bind(2, i.status).bind(3, i.amount_paid).bind(4, i.amount_due).bind(5, i.paid_at).bind(6, i.updated_at).run();
+}
+
+void sqlite_store::insert_payment_session(const payment_session_row& p) {
+    auto s = db_.prepare("INSERT INTO payment_sessions (token, org, customer_id, kind, payload, status, created_at) "
+                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    s.bind(1, p.token).bind(2, p.org).bind(3, p.customer_id).bind(4, p.kind).bind(5, p.payload).bind(6, p.status);
+    s.bind(7, p.created_at).run();
+}
+
+std::optional<payment_session_row> sqlite_store::payment_session(const std::string& token) {
+    auto s = db_.prepare("SELECT token, org, customer_id, kind, payload, status, created_at FROM payment_sessions WHERE token = ?1");
+    s.bind(1, token);
+    if (!s.step()) return std::nullopt;
+    return payment_session_row{s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.integer(6)};
+}
+
+void sqlite_store::set_payment_session_status(const std::string& token, const std::string& status) {
+    db_.prepare("UPDATE payment_sessions SET status = ?2 WHERE token = ?1").bind(1, token).bind(2, status).run();
 }
 
 std::unique_ptr<store> open_sqlite_store(const std::string& path) { return std::make_unique<sqlite_store>(path); }

@@ -62,6 +62,39 @@ struct idempotency_row {
     std::string content_type, body;
 };
 
+// ---- Billing (issue #19): credit balances, payment methods, invoices, sandbox payments ----
+
+/// A saved payment method (routes/api/wallet.ts paymentMethods): on owostack-local a sandbox card.
+struct payment_method_row {
+    std::string id, org, customer_id, provider, type;   // type: card | provider_managed
+    std::optional<std::string> card_last4, card_brand;
+    std::optional<std::int64_t> card_exp_month, card_exp_year;
+    bool is_default = false, is_valid = true;
+    std::int64_t created_at = 0;
+};
+
+/// One line of an invoice; money in minor units of the invoice's currency.
+struct invoice_item_row {
+    std::string id, invoice_id, feature, description;
+    std::int64_t quantity = 0, unit_price = 0, amount = 0, period_start = 0, period_end = 0;
+    std::optional<std::string> metadata;   // JSON object text: ratingModel, tierBreakdown, ...
+};
+
+struct invoice_row {
+    std::string id, org, customer_id, number, status, currency;   // status: open | paid | void
+    std::int64_t subtotal = 0, total = 0, amount_paid = 0, amount_due = 0;
+    std::int64_t period_start = 0, period_end = 0, usage_window_end = 0, due_at = 0, created_at = 0, updated_at = 0;
+    std::optional<std::int64_t> paid_at;
+    std::vector<invoice_item_row> items;
+};
+
+/// A sandbox payment waiting for its page to be fetched: a credit pack purchase, a card setup or
+/// an invoice payment; `payload` is the JSON object the completion needs.
+struct payment_session_row {
+    std::string token, org, customer_id, kind, payload, status;   // kind: addon | card_setup | invoice; status: open | completed
+    std::int64_t created_at = 0;
+};
+
 /// A write transaction: rolls back when destroyed unless commit() ran.
 class store_transaction {
 public:
@@ -125,6 +158,39 @@ public:
 
     virtual std::optional<std::string> catalog(const std::string& org) = 0;
     virtual void save_catalog(const std::string& org, const std::string& json) = 0;
+
+    // ---- Billing (issue #19) ----
+    /// Purchased (add-on) credits of a customer in one credit system.
+    virtual double credit_balance(const std::string& customer_id, const std::string& credit_system) = 0;
+    /// Adds `delta` (negative deducts) to that balance, creating it at 0 first.
+    virtual void add_credits(const std::string& customer_id, const std::string& credit_system, double delta) = 0;
+    /// Usage of `feature` in the period starting `period_start`, every entity's together.
+    virtual double period_usage(const std::string& customer_id, const std::string& feature, std::int64_t period_start) = 0;
+    /// How much of that usage is already on an invoice.
+    virtual std::int64_t billed_usage(const std::string& customer_id, const std::string& feature, std::int64_t period_start) = 0;
+    virtual void set_billed_usage(const std::string& customer_id, const std::string& feature, std::int64_t period_start,
+                                  std::int64_t quantity) = 0;
+    virtual std::vector<payment_method_row> payment_methods(const std::string& org, const std::string& customer_id) = 0;
+    virtual void insert_payment_method(const payment_method_row& m) = 0;
+    /// Makes every other method of the customer not the default.
+    virtual void clear_default_payment_method(const std::string& customer_id) = 0;
+    /// False when the customer has no such method.
+    virtual bool delete_payment_method(const std::string& org, const std::string& customer_id, const std::string& id) = 0;
+    virtual std::int64_t count_invoices(const std::string& org) = 0;
+    /// Inserts the invoice and its items.
+    virtual void insert_invoice(const invoice_row& i) = 0;
+    /// The invoice with its items.
+    virtual std::optional<invoice_row> invoice(const std::string& org, const std::string& id) = 0;
+    /// The customer's invoices with their items, newest first (created_at, id), after the keyset
+    /// bound when given, at most `limit`.
+    virtual std::vector<invoice_row> invoices(const std::string& org, const std::string& customer_id,
+                                              const std::optional<std::pair<std::int64_t, std::string>>& before,
+                                              std::int64_t limit) = 0;
+    /// Writes status, amount_paid, amount_due, paid_at and updated_at.
+    virtual void update_invoice_payment(const invoice_row& i) = 0;
+    virtual void insert_payment_session(const payment_session_row& p) = 0;
+    virtual std::optional<payment_session_row> payment_session(const std::string& token) = 0;
+    virtual void set_payment_session_status(const std::string& token, const std::string& status) = 0;
 };
 
 } // namespace owo::local

@@ -26,8 +26,9 @@ BOOST_AUTO_TEST_CASE(get_plan) {
       {"slug":"hourly-jobs","name":"Hourly jobs","type":"metered","meterType":"consumable","enabled":true,"limit":3,"trialLimit":null,"resetInterval":"hourly","unit":null,"usageModel":"included","billingUnits":1,"ratingModel":"package"}]}})");
 }
 
-// sync.ts reconcilePlanFeatures: a feature without reset is stored "monthly"; unknown feature
-// slugs and enabled:false features are not part of the plan.
+// sync.ts reconcilePlanFeatures: a feature without reset is stored "monthly"; enabled:false
+// features are not part of the plan ([local] an unknown feature slug is refused by sync and the
+// catalog file, docs/protocol.md §6).
 BOOST_AUTO_TEST_CASE(plan_features_as_synced) {
     auto starter = body_of(get("/v1/plans/starter")).at("plan").at("features").as_array();
     BOOST_TEST(starter.at(1).at("resetInterval").as_string() == "monthly");

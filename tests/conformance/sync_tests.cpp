@@ -23,12 +23,34 @@ const std::string missing_sections =
 
 BOOST_AUTO_TEST_SUITE(sync_route)
 
-// reconcilePlanFeatures: `if (!feature) continue;` — an unknown feature is skipped, no warning.
-BOOST_AUTO_TEST_CASE(unknown_plan_feature_is_skipped_silently) {
-    auto r = post("/v1/sync", R"({"features":[],"plans":[{"slug":"ghost","name":"Ghost","price":0,"currency":"USD","interval":"monthly",)"
-                              R"("planGroup":"ghosts","features":[{"slug":"no-such-feature","enabled":true,"limit":1},{"slug":"sso","enabled":true}]}]})");
-    BOOST_TEST(r.status == 200, r.body);
-    BOOST_TEST(body_of(r).at("warnings").as_array().empty());
+// reconcilePlanFeatures: `if (!feature) continue;` skips an unknown feature. [local] Refused
+// instead, with every other problem of the catalog, and nothing applied (docs/protocol.md §6).
+BOOST_AUTO_TEST_CASE(unknown_plan_feature_is_refused) {
+    expect_zod_400(post("/v1/sync", R"({"features":[],"plans":[{"slug":"ghost-2","name":"Ghost","price":0,"currency":"USD","interval":"monthly",)"
+                                    R"("features":[{"slug":"no-such-feature","enabled":true,"limit":1},{"slug":"sso","enabled":true}]}]})"),
+                   R"([{"code":"custom","path":["plans",0,"features",0,"slug"],"message":"Plan 'ghost-2' references unknown feature 'no-such-feature'"}])");
+    expect_answer(get("/v1/plans/ghost-2"), 404, R"({"success":false,"error":"Plan not found"})");
+}
+
+// [local] Every problem of an invalid catalog in one answer: duplicate slugs, unknown features
+// and credit systems, negative and fractional prices; nothing of it is applied (§6).
+BOOST_AUTO_TEST_CASE(invalid_catalog_lists_every_problem) {
+    auto payload = R"({"features":[{"slug":"dup-f","type":"metered","name":"D"},{"slug":"dup-f","type":"metered","name":"D"}],)"
+                   R"("creditSystems":[{"slug":"cs-x","name":"X","features":[{"feature":"nope","creditCost":1}]}],)"
+                   R"("creditPacks":[{"slug":"pk-x","name":"P","credits":1,"price":1,"currency":"USD","creditSystem":"cs-none"}],)"
+                   R"("plans":[{"slug":"p-bad","name":"B","price":-100,"currency":"USD","interval":"monthly",)"
+                   R"("features":[{"slug":"api-calls","enabled":true,"overage":"charge","overagePrice":1.5},{"slug":"api-calls","enabled":true}]},)"
+                   R"({"slug":"p-bad","name":"B","price":0,"currency":"USD","interval":"monthly","features":[]}]})";
+    expect_zod_400(post("/v1/sync", payload),
+                   R"([{"code":"custom","path":["features",1,"slug"],"message":"Duplicate slug 'dup-f' in features"},)"
+                   R"({"code":"custom","path":["plans",1,"slug"],"message":"Duplicate slug 'p-bad' in plans"},)"
+                   R"({"code":"custom","path":["plans",0,"price"],"message":"price must not be negative"},)"
+                   R"({"code":"custom","path":["plans",0,"features",0,"overagePrice"],"message":"overagePrice must be an integer amount of minor units"},)"
+                   R"({"code":"custom","path":["plans",0,"features",1,"slug"],"message":"Plan 'p-bad' lists feature 'api-calls' twice"},)"
+                   R"({"code":"custom","path":["creditSystems",0,"features",0,"feature"],"message":"Credit system 'cs-x' references unknown feature 'nope'"},)"
+                   R"({"code":"custom","path":["creditPacks",0,"creditSystem"],"message":"Credit pack 'pk-x' references unknown credit system 'cs-none'"}])");
+    expect_answer(get("/v1/plans/p-bad"), 404, R"({"success":false,"error":"Plan not found"})");
+    BOOST_TEST(body_of(get("/v1/credit-systems")).at("creditSystems").as_array().size() == 1u);   // only the suite catalog's
 }
 
 // syncPayloadSchema: `features` and `plans` are required z.array()s (G29).
@@ -85,14 +107,14 @@ BOOST_AUTO_TEST_CASE(infinite_price_is_refused) {
     expect_answer(get("/v1/plans/p-infinite"), 404, R"({"success":false,"error":"Plan not found"})");
 }
 
-// syncPlanSchema: price any number, currency and interval any strings; the stored type is
-// `price === 0 ? "free" : "paid"` (G29).
-BOOST_AUTO_TEST_CASE(price_currency_and_interval_are_free_form) {
-    auto r = post("/v1/sync", R"({"features":[],"plans":[{"slug":"p-odd","name":"Odd","price":-1.5,"currency":"","interval":"",)"
+// syncPlanSchema: currency and interval any strings; the stored type is
+// `price === 0 ? "free" : "paid"` (G29). [local] The price is integer minor units, not negative.
+BOOST_AUTO_TEST_CASE(currency_and_interval_are_free_form) {
+    auto r = post("/v1/sync", R"({"features":[],"plans":[{"slug":"p-odd","name":"Odd","price":15,"currency":"","interval":"",)"
                               R"("features":[]}]})");
     BOOST_TEST(r.status == 200, r.body);
     auto plan = body_of(get("/v1/plans/p-odd")).at("plan").as_object();
-    BOOST_TEST(plan.at("price").as_double() == -1.5);
+    BOOST_TEST(plan.at("price").as_int64() == 15);
     BOOST_TEST(plan.at("type").as_string() == "paid");
     BOOST_TEST(plan.at("currency").as_string() == "");
 }

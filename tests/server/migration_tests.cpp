@@ -85,7 +85,7 @@ BOOST_AUTO_TEST_CASE(a_version_1_database_upgrades_in_place) {
         BOOST_TEST(entities.at("total").as_int64() == 1);
         BOOST_TEST(srv.stop() == 0);
     }
-    BOOST_TEST(scalar(db, "PRAGMA user_version") == "2");
+    BOOST_TEST(scalar(db, "PRAGMA user_version") == "3");
     BOOST_TEST(scalar(db, "SELECT name || ',' || version || ',' || purged || ',' || ifnull(deleted_at, 'live') "
                           "FROM customers WHERE id = 'legacy-1'") == "New,2,0,live");
 
@@ -142,6 +142,46 @@ BOOST_AUTO_TEST_CASE(delete_releases_entities_and_purge_keeps_only_usage) {
     BOOST_TEST(!replay.headers.contains("idempotent-replayed"));
     BOOST_TEST(id_of(body_of(replay)) != id);
     srv.stop();
+}
+
+// POST /v1/sync changes the catalog at run time and it is persisted: after a restart the synced
+// credit system and pack are still there, and so is a balance bought with the pack; a refused
+// sync changed nothing (issue #19).
+BOOST_AUTO_TEST_CASE(a_synced_catalog_and_bought_credits_survive_a_restart) {
+    temp_dir dir;
+    local_server_options o;
+    o.db = (dir.path / "sync.db").string();
+    const std::string payload =
+        R"({"features":[{"slug":"gen","type":"metered","name":"Generations"}],)"
+        R"("creditSystems":[{"slug":"gen-credits","name":"Gen credits","features":[{"feature":"gen","creditCost":3}]}],)"
+        R"("creditPacks":[{"slug":"gen-50","name":"50 credits","credits":50,"price":900,"currency":"EUR","creditSystem":"gen-credits"}],)"
+        R"("plans":[]})";
+    std::string email = unique("persist") + "@example.com";
+    {
+        local_server srv(o);
+        auto synced = body_of(ask(srv, {.method = "POST", .target = "/v1/sync", .body = payload}));
+        BOOST_TEST(json::serialize(synced.at("creditPacks").at("created")) == R"(["gen-50"])");
+        auto refused = ask(srv, {.method = "POST", .target = "/v1/sync",
+                                 .body = R"({"features":[],"plans":[{"slug":"p","name":"P","price":-1,"currency":"EUR","interval":"monthly","features":[]}]})"});
+        BOOST_TEST(refused.status == 400);
+        auto bought = body_of(ask(srv, {.method = "POST", .target = "/v1/addon", .body = R"({"customer":")" + email + R"(","pack":"gen-50","quantity":3})"}));
+        std::string url(bought.at("checkoutUrl").as_string());
+        BOOST_TEST(owo::test::call(srv.port(), srv.ca_file(), {.target = url.substr(url.find("/v1/checkout/")), .key = ""}).status == 200);
+        BOOST_TEST(srv.stop() == 0);
+    }
+    auto db = fs::path(o.db);
+    BOOST_TEST(scalar(db, "SELECT balance FROM credit_balances WHERE credit_system = 'gen-credits'") == "150.0");
+    local_server again(o);
+    auto packs = body_of(ask(again, {.target = "/v1/credit-packs"})).at("data").as_array();
+    BOOST_REQUIRE_EQUAL(packs.size(), 1u);
+    BOOST_TEST(packs.at(0).at("price").as_int64() == 900);
+    BOOST_TEST(body_of(ask(again, {.target = "/v1/credit-systems"})).at("creditSystems").at(0).at("slug").as_string() == "gen-credits");
+    BOOST_TEST(ask(again, {.target = "/v1/plans/p"}).status == 404);
+    // The same payload again: everything unchanged.
+    auto resynced = body_of(ask(again, {.method = "POST", .target = "/v1/sync", .body = payload}));
+    BOOST_TEST(json::serialize(resynced.at("creditPacks").at("unchanged")) == R"(["gen-50"])");
+    BOOST_TEST(json::serialize(resynced.at("creditSystems").at("unchanged")) == R"(["gen-credits"])");
+    again.stop();
 }
 
 BOOST_AUTO_TEST_SUITE_END()

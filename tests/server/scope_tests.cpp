@@ -61,6 +61,17 @@ std::vector<route_case> every_route(const std::string& id) {
         {"POST", "/v1/check", "billing:write"},
         {"POST", "/v1/track", "billing:write"},
         {"POST", "/v1/sync", "billing:write"},
+        {"GET", "/v1/credit-systems", "billing:read"},
+        {"GET", "/v1/credit-packs", "billing:read"},
+        {"POST", "/v1/addon", "billing:write"},
+        {"GET", "/v1/wallet?customer=" + id, "billing:read"},
+        {"POST", "/v1/wallet/setup", "billing:write"},
+        {"POST", "/v1/wallet/remove", "billing:write"},
+        {"GET", "/v1/billing/usage?customer=" + id, "billing:read"},
+        {"POST", "/v1/billing/invoice", "billing:write"},
+        {"GET", "/v1/billing/invoices?customer=" + id, "billing:read"},
+        {"POST", "/v1/billing/invoice/inv-1/pay", "billing:write"},
+        {"GET", "/v1/billing/upcoming?customer=" + id, "billing:read"},
     };
 }
 
