@@ -2,6 +2,7 @@
 #include "api/api.hpp"
 #include "http/http_server.hpp"
 #include "options.hpp"
+#include "webhooks/dispatcher.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -121,7 +122,27 @@ int main(int argc, char** argv) {
         ao.db_path = cmd.db;
         add_api_keys(cmd, ao);
         ao.catalog = load_catalog(cmd.catalog.empty() ? OWOSTACK_DEFAULT_CATALOG : cmd.catalog);
+        ao.events = cmd.events;
+        for (const auto& w : cmd.webhooks) ao.webhooks.push_back(parse_webhook_spec(w));
+        ao.webhook_secret = cmd.webhook_secret;
+        if (ao.webhook_secret.empty()) {
+            const char* env = std::getenv("OWOSTACK_WEBHOOK_SECRET");
+            ao.webhook_secret = env && *env ? env : "whsec_owostack_local";
+        }
         api app(std::move(ao));
+
+        // Declared after the api it reads through, so it stops first.
+        delivery_options delivery;
+        delivery.request_timeout = std::chrono::milliseconds(cmd.webhook_timeout_ms);
+        delivery.retry_base = std::chrono::milliseconds(cmd.webhook_retry_base_ms);
+        delivery.retry_cap = std::chrono::milliseconds(cmd.webhook_retry_cap_ms);
+        delivery.give_up_after = std::chrono::seconds(cmd.webhook_give_up_after_s);
+        delivery.max_in_flight = cmd.webhook_concurrency;
+        delivery.event_retention_days = cmd.event_retention_days;
+        delivery.ca_file = cmd.webhook_ca;
+        webhook_dispatcher dispatcher([&app](const std::function<void(store&)>& unit) { app.run_store_unit(unit); }, delivery);
+        app.after_write([&dispatcher] { dispatcher.notify(); });
+        dispatcher.start();
 
         server_options so;
         so.listen = parse_listen(cmd.listen);

@@ -98,14 +98,23 @@ api::api(api_options opts) : opts_(std::move(opts)), store_(open_sqlite_store(op
         auto t = store_->begin();
         merge_catalog(doc, opts_.catalog);
         store_->save_catalog(org, json::serialize(doc));
+        auto cat = std::make_shared<const catalog>(std::move(doc));
+        configure_command_line_endpoints({*store_, *cat, org, now_ms(), opts_.events}, opts_.webhooks, opts_.webhook_secret);
         t->commit();
-        catalogs_[org] = std::make_shared<const catalog>(std::move(doc));
+        catalogs_[org] = std::move(cat);
     }
 }
 
 void api::set_public_url(std::string url) {
     std::lock_guard lock(mutex_);
     opts_.public_url = std::move(url);
+}
+
+void api::run_store_unit(const std::function<void(store&)>& unit) {
+    std::lock_guard lock(mutex_);
+    auto t = store_->begin();
+    unit(*store_);
+    t->commit();
 }
 
 bool api::is_api_route(std::string_view target) {
@@ -207,7 +216,7 @@ reply api::dispatch(const http_request& req) {
     static const catalog no_catalog;   // a public page belongs to no organisation
     std::lock_guard lock(mutex_);
     auto cat = org ? catalogs_.at(*org) : nullptr;
-    request_context ctx{{*store_, cat ? *cat : no_catalog, org ? *org : no_org, now_ms()},
+    request_context ctx{{*store_, cat ? *cat : no_catalog, org ? *org : no_org, now_ms(), opts_.events},
                         opts_.public_url, body, parsed->params(), std::move(m.params), catalogs_, std::nullopt};
     if (!rt.write) return reply_for(rt.handler(ctx));
 
@@ -227,6 +236,7 @@ reply api::dispatch(const http_request& req) {
                                    ctx.now_ms);
     t->commit();
     if (ctx.new_catalog) catalogs_[*org] = std::make_shared<const catalog>(std::move(*ctx.new_catalog));
+    if (after_write_) after_write_();
     return answer;
 }
 

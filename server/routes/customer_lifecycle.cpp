@@ -10,6 +10,7 @@
 
 #include "domain/customer_lifecycle.hpp"
 #include "domain/customers.hpp"
+#include "domain/events.hpp"
 #include "routes/query.hpp"
 
 #include <boost/json/serialize.hpp>
@@ -89,6 +90,7 @@ route_result patch_customer(request_context& ctx) {
     // Every check before the first write: a refused update changes nothing.
     auto c = live_customer(ctx, ctx.param("id"));
     if (!c) return customer_not_found();
+    const customer_row before = *c;
     if (expected && *expected != c->version)
         return domain_error{error_kind::conflict, "Customer version conflict",
                             {{"code", "version_conflict"}, {"currentVersion", c->version}}};
@@ -106,7 +108,10 @@ route_result patch_customer(request_context& ctx) {
     }
     if (name) c->name = *name;
     if (organization) c->external_organization_id = *organization;
-    if (name || email || metadata || organization) save_customer(ctx, *c);
+    if (name || email || metadata || organization) {
+        save_customer(ctx, *c);
+        customer_updated(ctx, before, *c);
+    }
     return customer_json(*c);
 }
 
@@ -141,6 +146,7 @@ route_result bind_customer(request_context& ctx) {
                                 {{"code", "external_id_taken"}}};
     c->external_id = external_id;
     save_customer(ctx, *c);
+    customer_bound(ctx, *c);
     return customer_json(*c);
 }
 

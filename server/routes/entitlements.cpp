@@ -4,6 +4,7 @@
 #include "routes/routes.hpp"
 
 #include "domain/customers.hpp"
+#include "domain/events.hpp"
 #include "domain/subscriptions.hpp"
 #include "domain/time.hpp"
 #include "http/json_text.hpp"
@@ -125,7 +126,12 @@ route_result evaluate(request_context& ctx, route_kind k, const access_request& 
         allowed = !limit || usage + r.value <= static_cast<double>(*limit);
     }
     bool record = allowed && (track || (r.send_event && !f->entity_feature())) && r.value != 0;
-    if (record) ctx.db.add_usage(c.id, f->slug, entity_key, period.start, r.value);
+    if (record) {
+        ctx.db.add_usage(c.id, f->slug, entity_key, period.start, r.value);
+        // Usage only grows within a period, so it reaches the limit once.
+        if (limit && usage < static_cast<double>(*limit) && usage + r.value >= static_cast<double>(*limit))
+            usage_limit_reached(ctx, c.id, f->slug, entity_key, number(usage + r.value), *limit, period.start, period.resets_at);
+    }
     if (track && allowed) usage += r.value;   // check reports the usage before its event
     std::optional<double> balance;
     if (limit) balance = static_cast<double>(*limit) - usage;

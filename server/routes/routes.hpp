@@ -36,6 +36,8 @@ route_result bind_customer(request_context& ctx);
 route_result post_entities(request_context& ctx);
 route_result post_entities_remove(request_context& ctx);
 route_result get_entities(request_context& ctx);
+/// An entity as GET /v1/entities lists it (and entity events carry it).
+boost::json::object entity_fields(const entity_row& e);
 // plans.cpp
 route_result get_plans(request_context& ctx);
 route_result get_plan(request_context& ctx);
@@ -47,6 +49,13 @@ route_result post_check(request_context& ctx);
 route_result post_track(request_context& ctx);
 // sync.cpp
 route_result post_sync(request_context& ctx);
+
+// events.cpp [extension]: the event log and webhook endpoints (issue #18)
+route_result get_events(request_context& ctx);
+route_result post_webhook_endpoints(request_context& ctx);
+route_result get_webhook_endpoints(request_context& ctx);
+route_result delete_webhook_endpoint(request_context& ctx);
+route_result rotate_webhook_secret(request_context& ctx);
 
 // render.cpp: stored text as answer fields
 boost::json::value json_or_null(const std::optional<std::string>& json_text);

@@ -28,6 +28,11 @@ const route_table& api_routes() {
         {post, "/v1/check",                post_check,           scope::billing_write,   writes, any_content_type},
         {post, "/v1/track",                post_track,           scope::billing_write,   writes, any_content_type},
         {post, "/v1/sync",                 post_sync,            scope::billing_write,   writes},
+        {get,     "/v1/events",                                get_events,              scope::customers_read,  reads},
+        {post,    "/v1/webhook_endpoints",                     post_webhook_endpoints,  scope::customers_write, writes},
+        {get,     "/v1/webhook_endpoints",                     get_webhook_endpoints,   scope::customers_read,  reads},
+        {delete_, "/v1/webhook_endpoints/{id}",                delete_webhook_endpoint, scope::customers_write, writes},
+        {post,    "/v1/webhook_endpoints/{id}/rotate_secret",  rotate_webhook_secret,   scope::customers_write, writes},
     });
     return table;
 }

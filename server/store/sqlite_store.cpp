@@ -51,6 +51,30 @@ ALTER TABLE subscriptions ADD COLUMN cancel_at INTEGER;
 UPDATE subscriptions SET period_start = created_at, period_end = created_at + 2592000000;
 )sql";
 
+// Customer events and webhooks (issue #18): the event log with its per-organisation sequence
+// counter (a row updated with UPDATE … RETURNING, portable beyond SQLite), webhook endpoints,
+// and the outbox: one row per event owed to an endpoint, written in the event's transaction.
+constexpr const char* schema_events = R"sql(
+CREATE TABLE event_sequences (org TEXT PRIMARY KEY, last_seq INTEGER NOT NULL);
+CREATE TABLE events (
+  id TEXT PRIMARY KEY, org TEXT NOT NULL, seq INTEGER NOT NULL, type TEXT NOT NULL, customer_id TEXT,
+  created_at INTEGER NOT NULL, data TEXT NOT NULL);
+CREATE UNIQUE INDEX events_by_seq ON events(org, seq);
+CREATE INDEX events_by_customer ON events(org, customer_id, seq);
+CREATE INDEX events_by_creation ON events(created_at);
+CREATE TABLE webhook_endpoints (
+  id TEXT PRIMARY KEY, org TEXT NOT NULL, url TEXT NOT NULL, types TEXT NOT NULL, secret TEXT NOT NULL,
+  previous_secret TEXT, previous_secret_expires_at INTEGER, created_at INTEGER NOT NULL,
+  from_command_line INTEGER NOT NULL);
+CREATE INDEX webhook_endpoints_by_org ON webhook_endpoints(org, created_at);
+CREATE TABLE webhook_deliveries (
+  endpoint_id TEXT NOT NULL, event_id TEXT NOT NULL, seq INTEGER NOT NULL, status TEXT NOT NULL,
+  attempts INTEGER NOT NULL, next_attempt_at INTEGER NOT NULL, last_error TEXT, updated_at INTEGER NOT NULL,
+  PRIMARY KEY (endpoint_id, event_id));
+CREATE INDEX webhook_deliveries_pending ON webhook_deliveries(status, endpoint_id, seq);
+CREATE INDEX webhook_deliveries_by_event ON webhook_deliveries(event_id);
+)sql";
+
 // One literal per statement (the statement cache is keyed by the literal's address).
 #define CUSTOMER_COLUMNS                                                                                 \
     "id, org, external_id, email, name, metadata, created_at, updated_at, external_organization_id, " \
@@ -91,7 +115,7 @@ const char* const sqlite_list_customers_sql =
 
 class sqlite_store final : public store {
 public:
-    static constexpr int schema_version = 2;
+    static constexpr int schema_version = 3;
 
     explicit sqlite_store(const std::string& path);
 
@@ -137,6 +161,20 @@ public:
     std::optional<std::string> catalog(const std::string& org) override;
     void save_catalog(const std::string& org, const std::string& json) override;
 
+    // ---- customer events and webhooks (issue #18) ----
+    void append_event(event_row& e) override;
+    std::vector<event_row> list_events(const event_page_query& q) override;
+    std::int64_t prune_events(std::int64_t before_ms) override;
+    void insert_webhook_endpoint(const webhook_endpoint_row& w) override;
+    void update_webhook_endpoint(const webhook_endpoint_row& w) override;
+    std::vector<webhook_endpoint_row> webhook_endpoints(const std::string& org) override;
+    std::optional<webhook_endpoint_row> webhook_endpoint(const std::string& org, const std::string& id) override;
+    void delete_webhook_endpoint(const std::string& org, const std::string& id) override;
+    std::vector<webhook_delivery> pending_deliveries(const std::string& endpoint_id, std::int64_t limit) override;
+    std::vector<std::pair<std::string, std::int64_t>> endpoints_with_pending() override;
+    void record_webhook_attempts(const std::vector<webhook_attempt_outcome>& outcomes, std::int64_t now) override;
+    std::int64_t pending_delivery_count() override;
+
 private:
     void migrate();
     database db_;
@@ -176,6 +214,7 @@ void sqlite_store::migrate() {
     transaction t(db_);
     if (version < 1) db_.exec(sqlite_schema_v1);
     if (version < 2) db_.exec(schema_v2);
+    if (version < 3) db_.exec(schema_events);
     db_.exec(("PRAGMA user_version=" + std::to_string(schema_version)).c_str());
     t.commit();
 }
@@ -372,6 +411,141 @@ void sqlite_store::save_catalog(const std::string& org, const std::string& json)
     auto s = db_.prepare("INSERT INTO catalogs (org, payload) VALUES (?1, ?2) "
                          "ON CONFLICT (org) DO UPDATE SET payload = ?2");
     s.bind(1, org).bind(2, json).run();
+}
+
+// ---- customer events and webhooks (issue #18) ------------------------------------------------
+
+namespace {
+
+#define EVENT_COLUMNS "id, org, seq, type, customer_id, created_at, data"
+#define ENDPOINT_COLUMNS \
+    "id, org, url, types, secret, previous_secret, previous_secret_expires_at, created_at, from_command_line"
+
+event_row read_event(const statement& s, int at = 0) {
+    return {s.text(at),           s.text(at + 1),    s.integer(at + 2), s.text(at + 3),
+            s.optional_text(at + 4), s.integer(at + 5), s.text(at + 6)};
+}
+
+webhook_endpoint_row read_endpoint(const statement& s) {
+    return {s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.optional_text(5), s.optional_integer(6),
+            s.integer(7), s.integer(8) != 0};
+}
+
+} // namespace
+
+void sqlite_store::append_event(event_row& e) {
+    {
+        auto s = db_.prepare("UPDATE event_sequences SET last_seq = last_seq + 1 WHERE org = ?1 RETURNING last_seq");
+        s.bind(1, e.org);
+        e.seq = s.step() ? s.integer(0) : 0;
+    }
+    if (e.seq == 0) {
+        e.seq = 1;
+        db_.prepare("INSERT INTO event_sequences (org, last_seq) VALUES (?1, 1)").bind(1, e.org).run();
+    }
+    auto s = db_.prepare("INSERT INTO events (" EVENT_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    s.bind(1, e.id).bind(2, e.org).bind(3, e.seq).bind(4, e.type).bind(5, e.customer_id).bind(6, e.created_at);
+    s.bind(7, e.data).run();
+    // types is ",a,b,": LIKE's `_` also matches itself, and no two event types differ only there.
+    auto outbox = db_.prepare("INSERT INTO webhook_deliveries (endpoint_id, event_id, seq, status, attempts, next_attempt_at, updated_at) "
+                              "SELECT id, ?2, ?3, 'pending', 0, ?4, ?4 FROM webhook_endpoints "
+                              "WHERE org = ?1 AND (types = '' OR types LIKE '%,' || ?5 || ',%')");
+    outbox.bind(1, e.org).bind(2, e.id).bind(3, e.seq).bind(4, e.created_at).bind(5, e.type).run();
+}
+
+std::vector<event_row> sqlite_store::list_events(const event_page_query& q) {
+    // Types are few: the filter is a ",a,b," list matched like an endpoint's.
+    std::string types;
+    for (const auto& t : q.types) types += "," + t;
+    if (!types.empty()) types += ",";
+    auto s = db_.prepare("SELECT " EVENT_COLUMNS " FROM events WHERE org = ?1 AND seq > ?2 "
+                         "AND (?3 IS NULL OR customer_id = ?3) AND (?4 = '' OR ?4 LIKE '%,' || type || ',%') "
+                         "ORDER BY seq LIMIT ?5");
+    s.bind(1, q.org).bind(2, q.after_seq).bind(3, q.customer_id).bind(4, types).bind(5, q.limit);
+    std::vector<event_row> out;
+    while (s.step()) out.push_back(read_event(s));
+    return out;
+}
+
+std::int64_t sqlite_store::prune_events(std::int64_t before_ms) {
+    db_.prepare("DELETE FROM webhook_deliveries WHERE status <> 'pending' AND event_id IN "
+                "(SELECT id FROM events WHERE created_at < ?1)").bind(1, before_ms).run();
+    db_.prepare("DELETE FROM events WHERE created_at < ?1 AND NOT EXISTS "
+                "(SELECT 1 FROM webhook_deliveries d WHERE d.event_id = events.id)").bind(1, before_ms).run();
+    return db_.changes();
+}
+
+void sqlite_store::insert_webhook_endpoint(const webhook_endpoint_row& w) {
+    auto s = db_.prepare("INSERT INTO webhook_endpoints (" ENDPOINT_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+    s.bind(1, w.id).bind(2, w.org).bind(3, w.url).bind(4, w.types).bind(5, w.secret).bind(6, w.previous_secret);
+    s.bind(7, w.previous_secret_expires_at).bind(8, w.created_at).bind(9, std::int64_t{w.from_command_line}).run();
+}
+
+void sqlite_store::update_webhook_endpoint(const webhook_endpoint_row& w) {
+    auto s = db_.prepare("UPDATE webhook_endpoints SET url = ?2, types = ?3, secret = ?4, previous_secret = ?5, "
+                         "previous_secret_expires_at = ?6 WHERE id = ?1");
+    s.bind(1, w.id).bind(2, w.url).bind(3, w.types).bind(4, w.secret).bind(5, w.previous_secret);
+    s.bind(6, w.previous_secret_expires_at).run();
+}
+
+std::vector<webhook_endpoint_row> sqlite_store::webhook_endpoints(const std::string& org) {
+    auto s = db_.prepare("SELECT " ENDPOINT_COLUMNS " FROM webhook_endpoints WHERE ?1 = '' OR org = ?1 ORDER BY created_at, id");
+    s.bind(1, org);
+    std::vector<webhook_endpoint_row> out;
+    while (s.step()) out.push_back(read_endpoint(s));
+    return out;
+}
+
+std::optional<webhook_endpoint_row> sqlite_store::webhook_endpoint(const std::string& org, const std::string& id) {
+    auto s = db_.prepare("SELECT " ENDPOINT_COLUMNS " FROM webhook_endpoints WHERE org = ?1 AND id = ?2");
+    s.bind(1, org).bind(2, id);
+    if (!s.step()) return std::nullopt;
+    return read_endpoint(s);
+}
+
+void sqlite_store::delete_webhook_endpoint(const std::string& org, const std::string& id) {
+    db_.prepare("DELETE FROM webhook_deliveries WHERE endpoint_id = ?1 AND endpoint_id IN "
+                "(SELECT id FROM webhook_endpoints WHERE org = ?2)").bind(1, id).bind(2, org).run();
+    db_.prepare("DELETE FROM webhook_endpoints WHERE org = ?1 AND id = ?2").bind(1, org).bind(2, id).run();
+}
+
+std::vector<webhook_delivery> sqlite_store::pending_deliveries(const std::string& endpoint_id, std::int64_t limit) {
+    auto s = db_.prepare("SELECT d.endpoint_id, d.attempts, d.next_attempt_at, e.id, e.org, e.seq, e.type, e.customer_id, "
+                         "e.created_at, e.data FROM webhook_deliveries d JOIN events e ON e.id = d.event_id "
+                         "WHERE d.status = 'pending' AND d.endpoint_id = ?1 ORDER BY d.seq LIMIT ?2");
+    s.bind(1, endpoint_id).bind(2, limit);
+    std::vector<webhook_delivery> out;
+    while (s.step()) out.push_back({s.text(0), read_event(s, 3), s.integer(1), s.integer(2)});
+    return out;
+}
+
+std::vector<std::pair<std::string, std::int64_t>> sqlite_store::endpoints_with_pending() {
+    // Only an endpoint's first pending delivery is ever retried, and the others still carry their
+    // event's creation time, so the latest due time is the first one's.
+    auto s = db_.prepare("SELECT endpoint_id, MAX(next_attempt_at) FROM webhook_deliveries WHERE status = 'pending' "
+                         "GROUP BY endpoint_id");
+    std::vector<std::pair<std::string, std::int64_t>> out;
+    while (s.step()) out.emplace_back(s.text(0), s.integer(1));
+    return out;
+}
+
+void sqlite_store::record_webhook_attempts(const std::vector<webhook_attempt_outcome>& outcomes, std::int64_t now) {
+    using state = webhook_attempt_outcome::state;
+    for (const auto& o : outcomes) {
+        auto s = db_.prepare("UPDATE webhook_deliveries SET status = ?3, attempts = ?4, next_attempt_at = ?5, "
+                             "last_error = ?6, updated_at = ?7 WHERE endpoint_id = ?1 AND event_id = ?2");
+        const char* status = o.status == state::delivered ? "delivered" : o.status == state::failed ? "failed" : "pending";
+        s.bind(1, o.endpoint_id).bind(2, o.event_id).bind(3, status).bind(4, o.attempts).bind(5, o.next_attempt_at);
+        if (o.last_error.empty()) s.bind_null(6);
+        else s.bind(6, o.last_error);
+        s.bind(7, now).run();
+    }
+}
+
+std::int64_t sqlite_store::pending_delivery_count() {
+    auto s = db_.prepare("SELECT COUNT(*) FROM webhook_deliveries WHERE status = 'pending'");
+    s.step();
+    return s.integer(0);
 }
 
 std::unique_ptr<store> open_sqlite_store(const std::string& path) { return std::make_unique<sqlite_store>(path); }
