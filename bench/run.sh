@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every benchmark against a fresh owostack-local (in-memory store) on loopback.
 # ROUNDS (default 5) repetitions of each; the medians and min-max go into bench/README.md by hand.
-# Usage: bash bench/run.sh [overhead|throughput|inflight|server|allocations|pager ...]
+# Usage: bash bench/run.sh [overhead|throughput|inflight|server|allocations|pager|commit ...]
 # (pager is not in the default set: it seeds 100,000 customers; ROUNDS=1 bash bench/run.sh pager)
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 owo_install_deps
@@ -9,6 +9,8 @@ owo_build owostack-local owostack-bench
 benches=("$@")
 [ ${#benches[@]} -gt 0 ] || benches=(overhead throughput inflight server allocations)
 for b in "${benches[@]}"; do
+  # commit: wrk against an on-disk server, per-request vs group commit (bench/commit.sh).
+  if [ "$b" = commit ]; then bash "$OWO_ROOT/bench/commit.sh"; continue; fi
   for round in $(seq "${ROUNDS:-5}"); do
     echo "### $b, round $round"
     "$OWO_ROOT/scripts/with-local-server.sh" --catalog "$OWO_ROOT/bench/catalog.json" -- bash -c \

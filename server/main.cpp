@@ -119,7 +119,8 @@ int main(int argc, char** argv) {
     }
     try {
         api_options ao;
-        ao.db_path = cmd.db;
+        ao.engine.store = cmd.db;
+        ao.engine.mode = cmd.commit_mode == "per-request" ? commit_mode::per_request : commit_mode::group;
         add_api_keys(cmd, ao);
         ao.catalog = load_catalog(cmd.catalog.empty() ? OWOSTACK_DEFAULT_CATALOG : cmd.catalog);
         ao.events = cmd.events;
@@ -140,8 +141,14 @@ int main(int argc, char** argv) {
         delivery.max_in_flight = cmd.webhook_concurrency;
         delivery.event_retention_days = cmd.event_retention_days;
         delivery.ca_file = cmd.webhook_ca;
-        webhook_dispatcher dispatcher([&app](const std::function<void(store&)>& unit) { app.run_store_unit(unit); }, delivery);
+        webhook_dispatcher dispatcher(
+            [&app](outbox_access kind, const std::function<void(store&)>& unit) {
+                app.run_store_unit(kind == outbox_access::write, unit);
+            },
+            delivery);
         app.after_write([&dispatcher] { dispatcher.notify(); });
+        app.metrics().gauge("owostack_webhook_queue_depth", "Webhook deliveries waiting (pending in the outbox)",
+                            [&dispatcher] { return static_cast<double>(dispatcher.queue_depth()); });
         dispatcher.start();
 
         server_options so;
@@ -150,6 +157,7 @@ int main(int argc, char** argv) {
         if (!cmd.plain_http) so.tls = tls_for(cmd);
         so.chaos = cmd.chaos;
         so.chaos_seed = cmd.chaos_seed;
+        so.log = cmd.log_format == "json" ? log_format::json : cmd.log_format == "text" ? log_format::text : log_format::none;
 
         unsigned threads = cmd.threads ? cmd.threads : std::max(1u, std::thread::hardware_concurrency());
         asio::io_context ioc(static_cast<int>(threads));
@@ -184,13 +192,17 @@ int main(int argc, char** argv) {
 
         std::printf("owostack-local ready url=%s/v1 ca=%s\n", origin.c_str(), cmd.plain_http ? "" : so.tls.ca_file.c_str());
         std::fflush(stdout);
-        std::fprintf(stderr, "owostack-local: db=%s, %zu API key(s)%s\n", cmd.db.c_str(), cmd.api_keys.size() ? cmd.api_keys.size() : 1,
-                     so.chaos ? ", CHAOS MODE" : "");
+        std::fprintf(stderr, "owostack-local: db=%s, %zu API key(s), commit-mode=%s%s\n", cmd.db.c_str(),
+                     cmd.api_keys.size() ? cmd.api_keys.size() : 1, cmd.commit_mode.c_str(), so.chaos ? ", CHAOS MODE" : "");
 
         std::vector<std::thread> pool;
         for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&] { ioc.run(); });
         ioc.run();
         for (auto& t : pool) t.join();
+        // The delivery worker first (it waits on the engine), then the units still queued finish
+        // now, while the io_context their completions go to exists.
+        dispatcher.stop();
+        app.engine().stop();
         return 0;   // `app` closes the database on the way out
     } catch (const std::exception& e) {
         std::fprintf(stderr, "owostack-local: %s\n", e.what());

@@ -52,6 +52,10 @@ usage: owostack-local [options]
                          delay_ms=1500,status_429=0.05,status_5xx=0.05,reset_mid_body=0.02,
                          truncate=0.02,non_json=0.02,wrong_content_type=0.02,after_commit=0.5"
   --chaos-seed N         seed for --chaos (default 1)
+  --commit-mode MODE     group (default): concurrent writes share one transaction and one
+                         fsync; per-request: each write its own (the previous design, for
+                         comparison)
+  --log-format FORMAT    one line per request on stderr: none (default), text or json
   --events on|off        write customer events (default on; off only to measure their cost)
   --event-retention DAYS keep events this many days (default 30; pending deliveries are kept)
   --webhook URL[#TYPES]  post every organisation's events to URL (repeatable); TYPES: a comma
@@ -93,6 +97,16 @@ command_line parse_command_line(int argc, char** argv) {
         else if (a == "--chaos") c.chaos = chaos_spec::parse(value());
         else if (a == "--chaos-seed") c.chaos_seed = static_cast<unsigned>(std::stoul(value()));
         else if (a == "--threads") c.threads = static_cast<unsigned>(std::stoul(value()));
+        // Scale and operations (#20):
+        else if (a == "--commit-mode") {
+            c.commit_mode = value();
+            if (c.commit_mode != "group" && c.commit_mode != "per-request")
+                throw std::invalid_argument("--commit-mode expects group or per-request");
+        } else if (a == "--log-format") {
+            c.log_format = value();
+            if (c.log_format != "none" && c.log_format != "text" && c.log_format != "json")
+                throw std::invalid_argument("--log-format expects none, text or json");
+        }
         else if (a == "--events") c.events = on_off(a, value());
         else if (a == "--event-retention") c.event_retention_days = positive(a, value());
         else if (a == "--webhook") c.webhooks.push_back(value());

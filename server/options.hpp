@@ -30,6 +30,9 @@ struct command_line {
     unsigned webhook_concurrency = 16;
     std::string webhook_ca;
     bool help = false;
+    // Scale and operations (#20):
+    std::string commit_mode = "group";       // group | per-request
+    std::string log_format = "none";         // none | text | json
 };
 
 /// Parses argv; throws std::invalid_argument with a message naming the bad flag.

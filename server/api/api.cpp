@@ -1,10 +1,10 @@
-// The request pipeline behind api::handle (see api.hpp): auth, route table, body, idempotency, lock, transaction.
+// The request pipeline behind api::handle (see api.hpp): auth, route table, body, then one unit
+// of work for the store engine (idempotency, handler, idempotency record), metrics, request id.
 #include "api/api.hpp"
 
 #include "api/route_table.hpp"
 #include "domain/body_validator.hpp"
 #include "routes/routes.hpp"
-#include "store/sqlite_store.hpp"
 
 #include <boost/beast/http/field.hpp>
 #include <boost/json/parse.hpp>
@@ -15,6 +15,10 @@
 
 #include <chrono>
 #include <cstdio>
+#include <future>
+#include <optional>
+#include <random>
+#include <variant>
 #include <set>
 
 namespace owo::local {
@@ -85,36 +89,93 @@ reply wrong_method(const route_match& m) {
     return reply_for(domain_error{error_kind::method_not_allowed, "Method Not Allowed"});
 }
 
+/// The request's X-Request-Id when it is a sane token (echoed), else a fresh random one.
+std::string request_id_of(const http_request& req) {
+    auto given = req["X-Request-Id"];
+    bool usable = !given.empty() && given.size() <= 128;
+    for (unsigned char ch : given) usable = usable && (std::isalnum(ch) || ch == '-' || ch == '_' || ch == '.' || ch == ':');
+    if (usable) return std::string(given);
+    thread_local std::mt19937_64 random{std::random_device{}()};
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string id(32, '0');
+    for (std::size_t i = 0; i < id.size(); i += 16)
+        for (std::uint64_t r = random(), j = 0; j < 16; ++j, r >>= 4) id[i + j] = digits[r & 0xf];
+    return id;
+}
+
 } // namespace
 
-api::api(api_options opts) : opts_(std::move(opts)), store_(open_sqlite_store(opts_.db_path)) {
+/// A request that passed everything before the store, waiting for (or running) its unit of work.
+/// Lives until the answer is made; refers into the request, which outlives it.
+struct api::prepared {
+    const route* rt = nullptr;
+    const std::string* org = nullptr;
+    json::value body;
+    urls::params_view query;
+    route_params params;
+    std::string idem_key, fingerprint;
+    std::int64_t now_ms = 0;
+    // The unit's outputs, assigned by every run:
+    reply answer;
+    std::optional<json::object> new_catalog;
+};
+
+struct api::request_metrics {
+    metrics_registry& registry;
+    void record(std::string_view route, const std::string& method, unsigned status, double seconds) {
+        std::string r(route.empty() ? "unmatched" : route);
+        registry
+            .counter_of("owostack_http_requests_total", "Requests answered, by route pattern, method and status",
+                        {"route", "method", "status"}, {r, method, std::to_string(status)})
+            .add();
+        registry
+            .histogram_of("owostack_http_request_seconds", "Time from a request's arrival to its answer, store work included",
+                          metrics_registry::latency_buckets(), {"route"}, {r})
+            .observe(seconds);
+    }
+};
+
+api::api(api_options opts)
+    : opts_(std::move(opts)), request_metrics_(std::make_unique<request_metrics>(request_metrics{metrics_})),
+      engine_(opts_.open_engine ? opts_.open_engine(opts_.engine, metrics_) : open_store_engine(opts_.engine, metrics_)),
+      catalogs_(std::make_shared<const catalog_map>()) {
     // Each organisation keeps the catalog it has (synced before or loaded on an earlier
     // start) with the catalog file merged in: created and updated, never deleted.
     std::set<std::string> orgs;
     for (const auto& [key, org] : opts_.api_keys) orgs.insert(org);
     for (const auto& org : orgs) {
         json::object doc;
-        if (auto stored = store_->catalog(org)) doc = json::parse(*stored).as_object();
-        auto t = store_->begin();
-        merge_catalog(doc, opts_.catalog);
-        store_->save_catalog(org, json::serialize(doc));
-        auto cat = std::make_shared<const catalog>(std::move(doc));
-        configure_command_line_endpoints({*store_, *cat, org, now_ms(), opts_.events}, opts_.webhooks, opts_.webhook_secret);
-        t->commit();
-        catalogs_[org] = std::move(cat);
+        run_blocking(*engine_, unit_kind::write, [&](store& s) {
+            doc = {};
+            if (auto stored = s.catalog(org)) doc = json::parse(*stored).as_object();
+            merge_catalog(doc, opts_.catalog);
+            s.save_catalog(org, json::serialize(doc));
+            static const catalog none;   // the endpoints need no catalog
+            configure_command_line_endpoints({s, none, org, now_ms(), opts_.events}, opts_.webhooks, opts_.webhook_secret);
+        });
+        install_catalog(org, std::move(doc));
     }
 }
 
-void api::set_public_url(std::string url) {
-    std::lock_guard lock(mutex_);
-    opts_.public_url = std::move(url);
+api::~api() { engine_->stop(); }   // finishes the units in flight while everything they use lives
+
+void api::set_public_url(std::string url) { opts_.public_url = std::move(url); }
+
+std::shared_ptr<const catalog_map> api::catalogs() const {
+    std::lock_guard lock(catalogs_mutex_);
+    return catalogs_;
 }
 
-void api::run_store_unit(const std::function<void(store&)>& unit) {
-    std::lock_guard lock(mutex_);
-    auto t = store_->begin();
-    unit(*store_);
-    t->commit();
+void api::install_catalog(const std::string& org, json::object doc) {
+    auto cat = std::make_shared<const catalog>(std::move(doc));
+    std::lock_guard lock(catalogs_mutex_);
+    auto next = std::make_shared<catalog_map>(*catalogs_);
+    (*next)[org] = std::move(cat);
+    catalogs_ = std::move(next);
+}
+
+void api::run_store_unit(bool write, const std::function<void(store&)>& unit) {
+    run_blocking(*engine_, write ? unit_kind::write : unit_kind::read, unit);
 }
 
 bool api::is_api_route(std::string_view target) {
@@ -123,18 +184,55 @@ bool api::is_api_route(std::string_view target) {
 }
 
 http_response api::handle(const http_request& req) {
-    reply r;
-    try {
-        r = dispatch(req);
-    } catch (const std::exception& e) {
-        // Never a crash, never a partial write (the transaction rolled back); no details out.
-        std::fprintf(stderr, "owostack-local: internal error on %s: %s\n", std::string(req.method_string()).c_str(), e.what());
-        r = reply_for(domain_error{error_kind::internal, "Internal server error"});
-    }
-    return make_response(std::move(r), req);
+    std::promise<http_response> answer;
+    auto result = answer.get_future();
+    handle(req, [&answer](http_response res) { answer.set_value(std::move(res)); });
+    return result.get();
 }
 
-reply api::dispatch(const http_request& req) {
+void api::handle(const http_request& req, std::function<void(http_response)> done) {
+    auto started = std::chrono::steady_clock::now();
+    // Answers once: the request id on every answer, one count and one latency per request.
+    auto answer = [this, &req, started, id = request_id_of(req), done](reply r, std::string_view route) {
+        auto res = make_response(std::move(r), req);
+        res.set("X-Request-Id", id);
+        request_metrics_->record(route, std::string(req.method_string()), res.result_int(),
+                                 std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+        done(std::move(res));
+    };
+    auto internal_error = [&req](const char* what) {
+        // Never a crash, never a partial write (the unit rolled back); no details out.
+        std::fprintf(stderr, "owostack-local: internal error on %s: %s\n", std::string(req.method_string()).c_str(), what);
+        return reply_for(domain_error{error_kind::internal, "Internal server error"});
+    };
+    std::variant<reply, std::shared_ptr<prepared>> next;
+    std::string_view route;   // the route pattern, once known
+    try {
+        next = prepare(req, route);
+    } catch (const std::exception& e) {
+        next = internal_error(e.what());
+    }
+    if (auto* r = std::get_if<reply>(&next)) return answer(std::move(*r), route);
+    auto p = std::get<std::shared_ptr<prepared>>(std::move(next));
+    engine_->submit(p->rt->write ? unit_kind::write : unit_kind::read, [this, p](store& s) { run_unit(*p, s); },
+                    [this, p, answer, internal_error](std::exception_ptr failed) {
+                        if (failed) {
+                            try {
+                                std::rethrow_exception(failed);
+                            } catch (const std::exception& e) {
+                                return answer(internal_error(e.what()), p->rt->pattern);
+                            } catch (...) {
+                                return answer(internal_error("unknown exception"), p->rt->pattern);
+                            }
+                        }
+                        // Committed: the synced catalog serves the requests that follow.
+                        if (p->new_catalog) install_catalog(*p->org, std::move(*p->new_catalog));
+                        if (p->rt->write && after_write_) after_write_();   // events may wait for delivery
+                        answer(std::move(p->answer), p->rt->pattern);
+                    });
+}
+
+std::variant<reply, std::shared_ptr<api::prepared>> api::prepare(const http_request& req, std::string_view& route_label) {
     auto parsed = urls::parse_origin_form(req.target());
     if (!parsed) return reply_for(domain_error{error_kind::no_such_page});
     auto segs = segments_of(*parsed);
@@ -142,15 +240,24 @@ reply api::dispatch(const http_request& req) {
 
     // Liveness: answered before anything else, and never waits for the store lock. The hosted
     // health route is GET / (routes/health.ts); /health is the [extension].
-    if (segs.size() == 1 && segs[0] == "health") return reply_for(json::object{{"status", "ok"}});
+    if (segs.size() == 1 && segs[0] == "health") return route_label = "/health", reply_for(json::object{{"status", "ok"}});
     if ((segs.empty() || (segs.size() == 1 && segs[0].empty())) && verb == http::verb::get)
-        return reply_for(json::object{{"status", "healthy"}});
+        return route_label = "/", reply_for(json::object{{"status", "healthy"}});
+    // [extension] Operations: unauthenticated like /health (no tenant data in either).
+    if (segs.size() == 1 && segs[0] == "ready" && verb == http::verb::get) {
+        route_label = "/ready";
+        if (engine_->ready()) return reply_for(json::object{{"status", "ready"}});
+        return reply{503, "application/json", R"({"success":false,"error":"Store unavailable","status":"unavailable"})"};
+    }
+    if (segs.size() == 1 && segs[0] == "metrics" && verb == http::verb::get)
+        return route_label = "/metrics", reply{200, "text/plain; version=0.0.4; charset=utf-8", metrics_.render()};
     // index.ts mounts the API at /v1 and at /api/v1.
     if (segs.size() >= 2 && segs[0] == "api" && segs[1] == "v1") segs.erase(segs.begin());
     if (segs.empty() || segs[0] != "v1") return reply_for(domain_error{error_kind::no_such_page});
 
     static const route_table& routes = api_routes();
     auto m = routes.match(verb, segs);
+    if (m.found) route_label = m.found->pattern;
 
     // Authentication before routing, as hosted: an unknown route with no key is a 401.
     const std::string* org = nullptr;
@@ -208,36 +315,44 @@ reply api::dispatch(const http_request& req) {
             return reply_for(domain_error{error_kind::invalid, "Idempotency-Key must be 1-255 printable ASCII characters"});
     }
 
-    // Everything that needs no store runs before the lock (hashing) or after it (the HTTP
-    // response), so concurrent requests only queue for the store work itself.
-    std::string fingerprint;
-    if (!idem_key.empty()) fingerprint = sha256_hex(req.method_string(), req.target(), req.body());
+    // Everything that needs no store runs before the unit of work (hashing) or after it (the
+    // HTTP response), so the store engine only runs the store work itself.
+    auto p = std::make_shared<prepared>();
+    p->rt = &rt;
+    p->org = org;
+    p->body = std::move(body);
+    p->query = parsed->params();
+    p->params = std::move(m.params);
+    if (!idem_key.empty()) p->fingerprint = sha256_hex(req.method_string(), req.target(), req.body());
+    p->idem_key = std::move(idem_key);
+    p->now_ms = now_ms();
+    return p;
+}
+
+void api::run_unit(prepared& p, store& s) {
     static const std::string no_org;
     static const catalog no_catalog;   // a public page belongs to no organisation
-    std::lock_guard lock(mutex_);
-    auto cat = org ? catalogs_.at(*org) : nullptr;
-    request_context ctx{{*store_, cat ? *cat : no_catalog, org ? *org : no_org, now_ms(), opts_.events},
-                        opts_.public_url, body, parsed->params(), std::move(m.params), catalogs_, std::nullopt};
-    if (!rt.write) return reply_for(rt.handler(ctx));
-
+    p.new_catalog.reset();
+    auto all = catalogs();
+    const catalog* cat = p.org ? all->at(*p.org).get() : &no_catalog;
+    request_context ctx{{s, *cat, p.org ? *p.org : no_org, p.now_ms, opts_.events}, opts_.public_url, p.body, p.query, p.params, *all,
+                        std::nullopt};
     // One transaction per request: the handler's writes and the idempotency record commit
     // together, so a replay always matches what was written.
-    auto t = store_->begin();
-    if (!idem_key.empty()) {
-        if (auto seen = store_->find_idempotency(*org, idem_key)) {
-            if (seen->fingerprint != fingerprint)
-                return reply_for(domain_error{error_kind::conflict, "Idempotency key reused with a different request body"});
-            return {static_cast<unsigned>(seen->status), std::move(seen->content_type), std::move(seen->body), {}, true};
+    if (p.rt->write && !p.idem_key.empty()) {
+        if (auto seen = s.find_idempotency(*p.org, p.idem_key)) {
+            if (seen->fingerprint != p.fingerprint)
+                p.answer = reply_for(domain_error{error_kind::conflict, "Idempotency key reused with a different request body"});
+            else
+                p.answer = {static_cast<unsigned>(seen->status), std::move(seen->content_type), std::move(seen->body), {}, true};
+            return;
         }
     }
-    reply answer = reply_for(rt.handler(ctx));
-    if (!idem_key.empty() && answer.status < 500)
-        store_->insert_idempotency(*org, idem_key, {fingerprint, static_cast<int>(answer.status), answer.content_type, answer.body},
-                                   ctx.now_ms);
-    t->commit();
-    if (ctx.new_catalog) catalogs_[*org] = std::make_shared<const catalog>(std::move(*ctx.new_catalog));
-    if (after_write_) after_write_();
-    return answer;
+    p.answer = reply_for(p.rt->handler(ctx));
+    if (!p.idem_key.empty() && p.answer.status < 500)
+        s.insert_idempotency(*p.org, p.idem_key, {p.fingerprint, static_cast<int>(p.answer.status), p.answer.content_type, p.answer.body},
+                             p.now_ms);
+    p.new_catalog = std::move(ctx.new_catalog);
 }
 
 } // namespace owo::local

@@ -1,14 +1,16 @@
 // owostack-local's application, free of I/O: an HTTP request in, an HTTP response out.
 // The request pipeline lives here: authentication, routing through the route table, body
-// parsing, idempotency, the store lock and the transaction. The handlers live in routes/, the
-// rules in domain/, and http/reply.cpp makes the replies. The network layer (http_server), the
-// tests and the request fuzz target all drive it through handle().
+// parsing, then one unit of work for the store engine (idempotency lookup, handler, idempotency
+// record: one transaction), metrics and the request id. The handlers live in routes/, the rules
+// in domain/, and http/reply.cpp makes the replies. The network layer (http_server) co_awaits
+// async_handle(); the tests and the request fuzz target call the blocking handle().
 #pragma once
 
 #include "api/scope.hpp"
 #include "domain/catalog.hpp"
 #include "http/reply.hpp"
-#include "store/store.hpp"
+#include "http/metrics.hpp"
+#include "store/store_engine.hpp"
 
 #include "domain/webhook_endpoints.hpp"
 
@@ -19,15 +21,18 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <variant>
 
 namespace owo::local {
 
 struct api_options {
-    std::string db_path = ":memory:";
+    store_engine_options engine;                   // which store, how it commits
     std::map<std::string, std::string> api_keys;   // secret key -> organisation
     std::map<std::string, scope_set> key_scopes;   // secret key -> its scopes; a key not listed holds `*`
     boost::json::object catalog;                   // merged into every organisation's catalog at start
     std::string public_url;                        // base of checkout URLs, e.g. https://127.0.0.1:8443
+    /// Opens the engine; unset: open_store_engine(engine, metrics). Tests give an engine of their own.
+    std::function<std::unique_ptr<store_engine>(const store_engine_options&, metrics_registry&)> open_engine;
     // Customer events and webhooks (issue #18)
     bool events = true;                            // off: no event is written (to measure their cost)
     std::vector<webhook_spec> webhooks;            // --webhook: every organisation's events go there
@@ -40,28 +45,56 @@ public:
     api(const api&) = delete;
     api& operator=(const api&) = delete;
 
-    /// Answers one request. Never throws: unexpected failures become a 500 with no details.
+    ~api();
+
+    /// Answers one request: `done` gets the response, possibly on a store engine thread, once
+    /// the request's writes are durable. `req` must live until then. Never throws: unexpected
+    /// failures become a 500 with no details.
+    void handle(const http_request& req, std::function<void(http_response)> done);
+
+    /// The same, waiting for the answer (tests, the fuzz target). Not from an engine thread.
     http_response handle(const http_request& req);
 
+    /// The same as an Asio operation: completes with void(http_response) on the token's executor.
+    template <class CompletionToken>
+    auto async_handle(const http_request& req, CompletionToken&& token) {
+        return boost::asio::async_initiate<CompletionToken, void(http_response)>(
+            [this, &req](auto handler) { handle(req, posting_callback<http_response>(std::move(handler))); }, token);
+    }
+
+    /// Call before serving (it is read without a lock).
     void set_public_url(std::string url);
+
+    metrics_registry& metrics() { return metrics_; }
+    store_engine& engine() { return *engine_; }
 
     /// True for routes that chaos mode may disturb (the API, not the checkout page).
     static bool is_api_route(std::string_view target);
 
-    /// Runs `unit` in one write transaction under the store's lock (the webhook outbox's reads
-    /// and writes; they never open a second connection).
-    void run_store_unit(const std::function<void(store&)>& unit);
+    /// Runs `unit` through the store engine and waits (the webhook outbox's reads and writes:
+    /// writes batch with the requests' and never take a second write connection). Never from
+    /// an engine thread.
+    void run_store_unit(bool write, const std::function<void(store&)>& unit);
     /// Called after every committed write request (the webhook dispatcher's wake-up). Set
     /// before serving.
     void after_write(std::function<void()> f) { after_write_ = std::move(f); }
 
 private:
-    reply dispatch(const http_request& req);
+    struct prepared;
+    struct request_metrics;
+    /// Everything before the store: a reply when the request is answered without it.
+    std::variant<reply, std::shared_ptr<prepared>> prepare(const http_request& req, std::string_view& route_label);
+    /// The unit of work of one request (re-runnable: it assigns p's answer and new catalog).
+    void run_unit(prepared& p, store& s);
+    std::shared_ptr<const catalog_map> catalogs() const;
+    void install_catalog(const std::string& org, boost::json::object doc);
 
     api_options opts_;
-    std::mutex mutex_;   // one writer at a time: seat limits and idempotency are decided under it
-    std::unique_ptr<store> store_;
-    catalog_map catalogs_;
+    metrics_registry metrics_;   // before engine_: the engine's gauges point into both
+    std::unique_ptr<request_metrics> request_metrics_;
+    std::unique_ptr<store_engine> engine_;
+    mutable std::mutex catalogs_mutex_;
+    std::shared_ptr<const catalog_map> catalogs_;   // replaced whole after a committed /v1/sync
     std::function<void()> after_write_;
 };
 

@@ -15,6 +15,10 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include <boost/json/serialize.hpp>
+
+#include <cstdio>
+#include <ctime>
 #include <optional>
 #include <sstream>
 
@@ -23,6 +27,7 @@ namespace owo::local {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
+namespace json = boost::json;
 using asio::use_awaitable;
 constexpr auto tuple_awaitable = asio::as_tuple(asio::use_awaitable);
 
@@ -74,6 +79,28 @@ void reset(beast::tcp_stream& s) {
 
 } // namespace
 
+std::string request_log_line(log_format format, const http_request& req, const http_response& res, double ms,
+                             std::string_view peer, std::chrono::system_clock::time_point now) {
+    auto t = std::chrono::system_clock::to_time_t(now);
+    auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+    std::tm utc{};
+    gmtime_r(&t, &utc);
+    char ts[64];
+    std::snprintf(ts, sizeof ts, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday,
+                  utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<int>(millis));
+    char duration[32];
+    std::snprintf(duration, sizeof duration, "%.3f", ms);
+    std::string_view target = req.target();
+    auto path = target.substr(0, target.find('?'));
+    auto quoted = [](std::string_view v) { return json::serialize(json::string(v)); };
+    std::string id = quoted(res["X-Request-Id"]), method = quoted(req.method_string()), status = std::to_string(res.result_int());
+    if (format == log_format::json)
+        return "{\"ts\":\"" + std::string(ts) + "\",\"request_id\":" + id + ",\"method\":" + method + ",\"path\":" +
+               quoted(path) + ",\"status\":" + status + ",\"duration_ms\":" + duration + ",\"peer\":" + quoted(peer) + "}\n";
+    return std::string(ts) + " request_id=" + id + " method=" + method + " path=" + quoted(path) + " status=" + status +
+           " duration_ms=" + duration + " peer=" + quoted(peer) + "\n";
+}
+
 template <class Stream>
 struct session_runner {
     http_server& srv;
@@ -115,27 +142,34 @@ struct session_runner {
     asio::awaitable<bool> respond(const http_request& req, bool keep) {
         chaos_decision d;
         if (srv.chaos_ && api::is_api_route(req.target())) d = srv.chaos_->next();
-        auto handled = [&] {
-            auto res = srv.app_.handle(req);
+        // The store work runs on the engine; this strand is free for other sessions meanwhile.
+        auto handled = [&]() -> asio::awaitable<http_response> {
+            auto started = std::chrono::steady_clock::now();
+            auto res = co_await srv.app_.async_handle(req, use_awaitable);
             res.keep_alive(keep);
-            return res;
+            if (srv.opts_.log != log_format::none) {
+                double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+                auto line = request_log_line(srv.opts_.log, req, res, ms, peer(), std::chrono::system_clock::now());
+                std::fwrite(line.data(), 1, line.size(), stderr);   // one write per line: lines never interleave
+            }
+            co_return res;
         };
         auto unavailable = [&] {
             return plain(503, req.version(), "application/json",
                          R"({"success":false,"error":"Service temporarily unavailable"})", !keep);
         };
         switch (d.kind) {
-        case fault::none: co_return co_await write(handled());
+        case fault::none: co_return co_await write(co_await handled());
         case fault::reset_before:
-            if (d.after_commit) (void)handled();
+            if (d.after_commit) (void)co_await handled();
             reset(lowest(stream));
             co_return false;
         case fault::delay: {
             std::optional<http_response> res;
-            if (d.after_commit) res = handled();
+            if (d.after_commit) res = co_await handled();
             asio::steady_timer t(co_await asio::this_coro::executor, srv.chaos_->spec().delay_time);
             co_await t.async_wait(tuple_awaitable);
-            if (!res) res = handled();
+            if (!res) res = co_await handled();
             co_return co_await write(std::move(*res));
         }
         case fault::status_429: {
@@ -144,7 +178,7 @@ struct session_runner {
             co_return co_await write(std::move(res));
         }
         case fault::status_5xx: {
-            if (d.after_commit) (void)handled();
+            if (d.after_commit) (void)co_await handled();
             if (d.status == 502)   // as a proxy would say it: not JSON
                 co_return co_await write(plain(502, req.version(), "text/html", "<html><body>502 Bad Gateway</body></html>", !keep));
             auto res = plain(d.status, req.version(), "application/json",
@@ -152,17 +186,17 @@ struct session_runner {
             co_return co_await write(std::move(res));
         }
         case fault::non_json: {
-            if (d.after_commit) (void)handled();
+            if (d.after_commit) (void)co_await handled();
             co_return co_await write(plain(200, req.version(), "text/html", "<html><body>Welcome</body></html>", !keep));
         }
         case fault::wrong_content_type: {
-            auto res = d.after_commit ? handled() : unavailable();
+            auto res = d.after_commit ? co_await handled() : unavailable();
             res.set(http::field::content_type, "text/html");
             co_return co_await write(std::move(res));
         }
         case fault::reset_mid_body:
         case fault::truncate: {
-            auto wire = to_wire(d.after_commit ? handled() : unavailable());
+            auto wire = to_wire(d.after_commit ? co_await handled() : unavailable());
             // Everything up to the middle of the body: the status line and headers promise more.
             auto body_at = wire.find("\r\n\r\n");
             auto cut = body_at == std::string::npos ? wire.size() / 2 : body_at + 4 + (wire.size() - body_at - 4) / 2;
@@ -191,6 +225,12 @@ struct session_runner {
         boost::system::error_code ec;
         tcp.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
         tcp.socket().close(ec);
+    }
+
+    std::string peer() {
+        boost::system::error_code ec;
+        auto ep = lowest(stream).socket().remote_endpoint(ec);
+        return ec ? std::string("-") : ep.address().to_string();
     }
 
     void finish() {

@@ -18,8 +18,19 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <string>
+#include <string_view>
 
 namespace owo::local {
+
+/// The request log (owostack-local --log-format): one line per answered request on stderr.
+enum class log_format { none, text, json };
+
+/// The log line of one answered request (with its newline): time, request id, method, path
+/// without the query (it may carry emails), status, duration, peer. Never a header value but
+/// the request id, never a body.
+std::string request_log_line(log_format format, const http_request& req, const http_response& res, double ms,
+                             std::string_view peer, std::chrono::system_clock::time_point now);
 
 struct server_options {
     boost::asio::ip::tcp::endpoint listen{boost::asio::ip::make_address("127.0.0.1"), 8443};
@@ -31,6 +42,7 @@ struct server_options {
     std::size_t header_limit = 16 * 1024;
     std::chrono::seconds idle_timeout{60};
     std::chrono::seconds io_timeout{30};
+    log_format log = log_format::none;
 };
 
 class http_server {

@@ -69,6 +69,8 @@ public:
     /// The statement for `sql`, prepared once and reused.
     statement prepare(const char* sql);
     std::int64_t changes() const { return sqlite3_changes64(db_); }
+    /// False outside BEGIN..COMMIT, also when SQLite itself rolled back (after an I/O error).
+    bool in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
 
 private:
     sqlite3* db_ = nullptr;

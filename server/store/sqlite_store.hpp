@@ -13,6 +13,11 @@ namespace owo::local {
 /// saw acknowledged survives a crash, and creates or upgrades the schema.
 std::unique_ptr<store> open_sqlite_store(const std::string& path);
 
+/// The SQLite engine's hold on a store open_sqlite_store made: runs `sql` (BEGIN, SAVEPOINT,
+/// COMMIT, PRAGMA) on its connection, and tells whether that connection is inside a transaction.
+void sqlite_exec(store& s, const char* sql);
+bool sqlite_in_transaction(store& s);
+
 /// The first schema, as owostack-local wrote it before version 2 (tests make v1 databases with it).
 extern const char* const sqlite_schema_v1;
 

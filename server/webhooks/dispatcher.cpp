@@ -103,9 +103,9 @@ struct webhook_dispatcher::impl {
     }
 
     /// A store unit; a failure is logged (without details that could hold a secret) and skipped.
-    bool unit(const std::function<void(store&)>& f) {
+    bool unit(outbox_access kind, const std::function<void(store&)>& f) {
         try {
-            run(f);
+            run(kind, f);
             return true;
         } catch (const std::exception& e) {
             std::fprintf(stderr, "owostack-local: webhook outbox: %s\n", e.what());
@@ -141,7 +141,7 @@ struct webhook_dispatcher::impl {
         std::vector<webhook_endpoint_row> endpoints;
         std::int64_t pending = 0;
         auto next = std::chrono::steady_clock::now() + idle_scan;
-        if (!unit([&](store& s) {
+        if (!unit(outbox_access::read, [&](store& s) {
                 due = s.endpoints_with_pending();
                 if (!due.empty()) endpoints = s.webhook_endpoints("");
                 pending = s.pending_delivery_count();
@@ -170,7 +170,7 @@ struct webhook_dispatcher::impl {
         if (last_prune != std::chrono::steady_clock::time_point{} && now - last_prune < prune_every) return;
         last_prune = now;
         auto before = now_ms() - opts.event_retention_days * 24 * 3600 * 1000;
-        unit([&](store& s) { s.prune_events(before); });
+        unit(outbox_access::write, [&](store& s) { s.prune_events(before); });
     }
 
     /// Posts the endpoint's pending deliveries in order until none is due or one fails.
@@ -179,7 +179,7 @@ struct webhook_dispatcher::impl {
         for (bool more = true; more;) {
             std::optional<webhook_endpoint_row> w;
             std::vector<webhook_delivery> batch;
-            if (!unit([&](store& s) {
+            if (!unit(outbox_access::read, [&](store& s) {
                     w = s.webhook_endpoint(org, endpoint_id);
                     if (w) batch = s.pending_deliveries(endpoint_id, batch_size);
                 }))
@@ -208,7 +208,8 @@ struct webhook_dispatcher::impl {
                 outcomes.push_back(std::move(o));
                 if (!more) break;
             }
-            if (!unit([&](store& s) { s.record_webhook_attempts(outcomes, now_ms()); })) break;
+            auto recorded_at = now_ms();
+            if (!unit(outbox_access::write, [&](store& s) { s.record_webhook_attempts(outcomes, recorded_at); })) break;
         }
         conn.close();
         active.erase(endpoint_id);

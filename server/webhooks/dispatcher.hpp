@@ -2,8 +2,8 @@
 // at least once, in each endpoint's event order, off the API's threads.
 //
 // The outbox lives in the store, written in each event's own transaction; this worker only
-// reads it and records attempts, each through a store unit (one short write transaction under
-// the store's writer), so kill -9 at any moment loses nothing: what was not recorded as
+// reads it (read units) and records attempts (write units, batched by the store engine with the
+// requests' writes), so kill -9 at any moment loses nothing: what was not recorded as
 // delivered is posted again after the restart. One thread of its own runs every endpoint's
 // coroutine; at most max_in_flight endpoints are posted to at once, one request each, each
 // request bounded by request_timeout, so a slow or dead endpoint holds only its own queue.
@@ -33,8 +33,9 @@ struct delivery_options {
 /// capped, then "equal jitter": half of it fixed, half uniformly random (`unit` in [0, 1)).
 std::chrono::milliseconds retry_delay(const delivery_options& o, std::int64_t attempts, double unit);
 
-/// Runs `unit` on the store in one write transaction, serialised with every other writer.
-using store_runner = std::function<void(const std::function<void(store&)>& unit)>;
+/// Runs `unit` on the store (a read or a write unit of the store engine) and waits.
+enum class outbox_access { read, write };
+using store_runner = std::function<void(outbox_access, const std::function<void(store&)>& unit)>;
 
 class webhook_dispatcher {
 public:

@@ -74,4 +74,11 @@ void check_customer_not_found(const raw_response& r) {
     BOOST_TEST(r.body == R"({"success":false,"error":"Customer not found"})");
 }
 
+double metric_sample(const std::string& metrics_text, const std::string& series) {
+    auto text = "\n" + metrics_text;
+    auto at = text.find("\n" + series + " ");
+    if (at == std::string::npos) return -1;
+    return std::stod(text.substr(at + series.size() + 2));
+}
+
 } // namespace owo::test

@@ -37,4 +37,9 @@ std::string upper_case(std::string s);
 /// Checks that `r` is 404 {"success":false,"error":"Customer not found"}.
 void check_customer_not_found(const raw_response& r);
 
+// Operations
+/// The value of the sample line `series` (a metric name with its labels, as rendered) in a
+/// GET /metrics text; -1 when there is no such line.
+double metric_sample(const std::string& metrics_text, const std::string& series);
+
 } // namespace owo::test
