@@ -54,21 +54,21 @@ UPDATE subscriptions SET period_start = created_at, period_end = created_at + 25
 // Customer events and webhooks (issue #18): the event log with its per-organisation sequence
 // counter (a row updated with UPDATE … RETURNING, portable beyond SQLite), webhook endpoints,
 // and the outbox: one row per event owed to an endpoint, written in the event's transaction.
+// Events are keyed by (org, seq) alone, with one index for the customer filter: each index is
+// paid by every change (bench/README.md §7); retention's hourly prune scans instead.
 constexpr const char* schema_events = R"sql(
 CREATE TABLE event_sequences (org TEXT PRIMARY KEY, last_seq INTEGER NOT NULL);
 CREATE TABLE events (
-  id TEXT PRIMARY KEY, org TEXT NOT NULL, seq INTEGER NOT NULL, type TEXT NOT NULL, customer_id TEXT,
-  created_at INTEGER NOT NULL, data TEXT NOT NULL);
-CREATE UNIQUE INDEX events_by_seq ON events(org, seq);
+  org TEXT NOT NULL, seq INTEGER NOT NULL, id TEXT NOT NULL, type TEXT NOT NULL, customer_id TEXT,
+  created_at INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (org, seq));
 CREATE INDEX events_by_customer ON events(org, customer_id, seq);
-CREATE INDEX events_by_creation ON events(created_at);
 CREATE TABLE webhook_endpoints (
   id TEXT PRIMARY KEY, org TEXT NOT NULL, url TEXT NOT NULL, types TEXT NOT NULL, secret TEXT NOT NULL,
   previous_secret TEXT, previous_secret_expires_at INTEGER, created_at INTEGER NOT NULL,
   from_command_line INTEGER NOT NULL);
 CREATE INDEX webhook_endpoints_by_org ON webhook_endpoints(org, created_at);
 CREATE TABLE webhook_deliveries (
-  endpoint_id TEXT NOT NULL, event_id TEXT NOT NULL, seq INTEGER NOT NULL, status TEXT NOT NULL,
+  endpoint_id TEXT NOT NULL, event_id TEXT NOT NULL, org TEXT NOT NULL, seq INTEGER NOT NULL, status TEXT NOT NULL,
   attempts INTEGER NOT NULL, next_attempt_at INTEGER NOT NULL, last_error TEXT, updated_at INTEGER NOT NULL,
   PRIMARY KEY (endpoint_id, event_id));
 CREATE INDEX webhook_deliveries_pending ON webhook_deliveries(status, endpoint_id, seq);
@@ -451,8 +451,8 @@ void sqlite_store::append_event(event_row& e) {
     s.bind(1, e.id).bind(2, e.org).bind(3, e.seq).bind(4, e.type).bind(5, e.customer_id).bind(6, e.created_at);
     s.bind(7, e.data).run();
     // types is ",a,b,": LIKE's `_` also matches itself, and no two event types differ only there.
-    auto outbox = db_.prepare("INSERT INTO webhook_deliveries (endpoint_id, event_id, seq, status, attempts, next_attempt_at, updated_at) "
-                              "SELECT id, ?2, ?3, 'pending', 0, ?4, ?4 FROM webhook_endpoints "
+    auto outbox = db_.prepare("INSERT INTO webhook_deliveries (endpoint_id, event_id, org, seq, status, attempts, next_attempt_at, updated_at) "
+                              "SELECT id, ?2, ?1, ?3, 'pending', 0, ?4, ?4 FROM webhook_endpoints "
                               "WHERE org = ?1 AND (types = '' OR types LIKE '%,' || ?5 || ',%')");
     outbox.bind(1, e.org).bind(2, e.id).bind(3, e.seq).bind(4, e.created_at).bind(5, e.type).run();
 }
@@ -515,7 +515,7 @@ void sqlite_store::delete_webhook_endpoint(const std::string& org, const std::st
 
 std::vector<webhook_delivery> sqlite_store::pending_deliveries(const std::string& endpoint_id, std::int64_t limit) {
     auto s = db_.prepare("SELECT d.endpoint_id, d.attempts, d.next_attempt_at, e.id, e.org, e.seq, e.type, e.customer_id, "
-                         "e.created_at, e.data FROM webhook_deliveries d JOIN events e ON e.id = d.event_id "
+                         "e.created_at, e.data FROM webhook_deliveries d JOIN events e ON e.org = d.org AND e.seq = d.seq "
                          "WHERE d.status = 'pending' AND d.endpoint_id = ?1 ORDER BY d.seq LIMIT ?2");
     s.bind(1, endpoint_id).bind(2, limit);
     std::vector<webhook_delivery> out;
