@@ -20,6 +20,8 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -69,8 +71,21 @@ owo::config config_for(const local_server& srv) {
 
 struct create_run {
     double seconds = 0;
+    double server_cpu_seconds = 0;   // owostack-local's user + system time during the run
     std::vector<double> latencies_ms;
 };
+
+/// User + system CPU seconds the process has used (/proc/PID/stat fields 14 and 15).
+double cpu_seconds(pid_t pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::istringstream fields(text.substr(text.rfind(')') + 2));   // after "(comm) "
+    std::string skip;
+    for (int i = 3; i < 14; ++i) fields >> skip;
+    double user = 0, sys = 0;
+    fields >> user >> sys;
+    return (user + sys) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
 
 /// `count` creates (unique emails), `concurrency` in flight on one client.
 create_run run_creates(const local_server& srv, const settings& s, const std::string& tag) {
@@ -79,6 +94,7 @@ create_run run_creates(const local_server& srv, const settings& s, const std::st
     asio::io_context ioc;
     owo::client client(ioc.get_executor(), config_for(srv));
     int next = 0;
+    double cpu_before = cpu_seconds(srv.pid());
     auto started = clock_type::now();
     for (int w = 0; w < s.concurrency; ++w)
         asio::co_spawn(ioc, [&]() -> asio::awaitable<void> {
@@ -91,6 +107,7 @@ create_run run_creates(const local_server& srv, const settings& s, const std::st
         }, asio::detached);
     ioc.run();
     out.seconds = std::chrono::duration<double>(clock_type::now() - started).count();
+    out.server_cpu_seconds = cpu_seconds(srv.pid()) - cpu_before;
     return out;
 }
 
@@ -102,16 +119,21 @@ double percentile(std::vector<double> v, double p) {
 double median(std::vector<double> v) { return percentile(std::move(v), 0.5); }
 
 void create_cost(const settings& s) {
-    std::vector<double> on, off;
+    std::vector<double> on, off, cpu_on, cpu_off;
     for (int r = 0; r < s.rounds; ++r)
         for (bool events : {false, true}) {   // alternated, so drift hits both alike
             scratch dir(events ? "on" : "off");
             local_server srv(server_options(dir, {"--events", events ? "on" : "off"}));
             auto run = run_creates(srv, s, "create");
-            double rps = s.count / run.seconds;
+            double rps = s.count / run.seconds, cpu_us = 1e6 * run.server_cpu_seconds / s.count;
             (events ? on : off).push_back(rps);
-            std::printf("round %d  events %-3s  %8.0f creates/s\n", r + 1, events ? "on" : "off", rps);
+            (events ? cpu_on : cpu_off).push_back(cpu_us);
+            std::printf("round %d  events %-3s  %8.0f creates/s  server CPU %6.1f us/create\n", r + 1, events ? "on" : "off",
+                        rps, cpu_us);
         }
+    // Server CPU per create is the cost least moved by other load on the machine.
+    std::printf("median server CPU per create: events off %.1f us, on %.1f us: on = %.3fx off (target <= 1.15x)\n",
+                median(cpu_off), median(cpu_on), median(cpu_on) / median(cpu_off));
     // Each round's pair ran back to back: its ratio is the least disturbed by the machine's load.
     std::vector<double> ratios;
     for (std::size_t i = 0; i < on.size(); ++i) ratios.push_back(on[i] / off[i]);

@@ -171,7 +171,7 @@ public:
     std::optional<webhook_endpoint_row> webhook_endpoint(const std::string& org, const std::string& id) override;
     void delete_webhook_endpoint(const std::string& org, const std::string& id) override;
     std::vector<webhook_delivery> pending_deliveries(const std::string& endpoint_id, std::int64_t limit) override;
-    std::vector<std::pair<std::string, std::int64_t>> endpoints_with_pending() override;
+    std::optional<std::int64_t> first_pending_due(const std::string& endpoint_id) override;
     void record_webhook_attempts(const std::vector<webhook_attempt_outcome>& outcomes, std::int64_t now) override;
     std::int64_t pending_delivery_count() override;
 
@@ -523,14 +523,13 @@ std::vector<webhook_delivery> sqlite_store::pending_deliveries(const std::string
     return out;
 }
 
-std::vector<std::pair<std::string, std::int64_t>> sqlite_store::endpoints_with_pending() {
-    // Only an endpoint's first pending delivery is ever retried, and the others still carry their
-    // event's creation time, so the latest due time is the first one's.
-    auto s = db_.prepare("SELECT endpoint_id, MAX(next_attempt_at) FROM webhook_deliveries WHERE status = 'pending' "
-                         "GROUP BY endpoint_id");
-    std::vector<std::pair<std::string, std::int64_t>> out;
-    while (s.step()) out.emplace_back(s.text(0), s.integer(1));
-    return out;
+std::optional<std::int64_t> sqlite_store::first_pending_due(const std::string& endpoint_id) {
+    // One step down the (status, endpoint_id, seq) index, however long the queue.
+    auto s = db_.prepare("SELECT next_attempt_at FROM webhook_deliveries WHERE status = 'pending' AND endpoint_id = ?1 "
+                         "ORDER BY seq LIMIT 1");
+    s.bind(1, endpoint_id);
+    if (!s.step()) return std::nullopt;
+    return s.integer(0);
 }
 
 void sqlite_store::record_webhook_attempts(const std::vector<webhook_attempt_outcome>& outcomes, std::int64_t now) {

@@ -191,8 +191,8 @@ public:
     virtual void delete_webhook_endpoint(const std::string& org, const std::string& id) = 0;
     /// Up to `limit` of the endpoint's pending deliveries, in sequence order.
     virtual std::vector<webhook_delivery> pending_deliveries(const std::string& endpoint_id, std::int64_t limit) = 0;
-    /// Endpoints with a pending delivery, each with the time its first pending one is due.
-    virtual std::vector<std::pair<std::string, std::int64_t>> endpoints_with_pending() = 0;
+    /// When the endpoint's first pending delivery is due (epoch ms); none when nothing is pending.
+    virtual std::optional<std::int64_t> first_pending_due(const std::string& endpoint_id) = 0;
     virtual void record_webhook_attempts(const std::vector<webhook_attempt_outcome>& outcomes, std::int64_t now) = 0;
     /// Pending deliveries of every endpoint (the queue depth).
     virtual std::int64_t pending_delivery_count() = 0;

@@ -49,8 +49,9 @@ std::chrono::milliseconds retry_delay(const delivery_options& o, std::int64_t at
 namespace {
 
 constexpr std::int64_t batch_size = 200;                    // deliveries read (and recorded) at once
-constexpr auto min_scan_gap = std::chrono::milliseconds(5);   // scans coalesce under a burst of commits
+constexpr auto min_scan_gap = std::chrono::milliseconds(20);   // scans coalesce under a burst of commits
 constexpr auto idle_scan = std::chrono::seconds(1);
+constexpr auto depth_every = std::chrono::seconds(1);           // the queue depth gauge counts the queue
 constexpr auto prune_every = std::chrono::hours(1);
 constexpr std::size_t max_answer_bytes = 64 * 1024;
 
@@ -94,7 +95,7 @@ struct webhook_dispatcher::impl {
     bool rescan = true;                 // the loop's thread only
     std::set<std::string> active;       // endpoints with a running delivery coroutine
     std::mt19937_64 random{std::random_device{}()};
-    std::chrono::steady_clock::time_point last_prune{};
+    std::chrono::steady_clock::time_point last_prune{}, last_depth{};
 
     impl(store_runner r, delivery_options o) : run(std::move(r)), opts(std::move(o)) {
         tls.set_default_verify_paths();
@@ -137,30 +138,32 @@ struct webhook_dispatcher::impl {
     /// Starts a delivery coroutine for every endpoint with a due delivery that has none running
     /// (up to the bound); returns when the next not-yet-due delivery is.
     std::chrono::steady_clock::time_point scan() {
-        std::vector<std::pair<std::string, std::int64_t>> due;
-        std::vector<webhook_endpoint_row> endpoints;
-        std::int64_t pending = 0;
-        auto next = std::chrono::steady_clock::now() + idle_scan;
+        std::vector<std::pair<webhook_endpoint_row, std::int64_t>> due;   // idle endpoints with a queue
+        std::optional<std::int64_t> pending;
+        auto started = std::chrono::steady_clock::now(), next = started + idle_scan;
+        bool count = started - last_depth >= depth_every;
+        auto busy = active;   // the unit runs on a store thread: it reads a copy
         if (!unit(outbox_access::read, [&](store& s) {
-                due = s.endpoints_with_pending();
-                if (!due.empty()) endpoints = s.webhook_endpoints("");
-                pending = s.pending_delivery_count();
+                due.clear();
+                for (auto& w : s.webhook_endpoints(""))
+                    if (!busy.contains(w.id))
+                        if (auto at = s.first_pending_due(w.id)) due.emplace_back(std::move(w), *at);
+                if (count) pending = s.pending_delivery_count();
             }))
             return next;
-        depth = pending;
+        if (pending) {
+            depth = *pending;
+            last_depth = started;
+        }
         auto now = now_ms();
-        for (const auto& [id, due_at] : due) {
-            if (active.contains(id)) continue;
+        for (auto& [w, due_at] : due) {
             if (due_at > now) {
-                next = std::min(next, std::chrono::steady_clock::now() + std::chrono::milliseconds(due_at - now));
+                next = std::min(next, started + std::chrono::milliseconds(due_at - now));
                 continue;
             }
             if (active.size() >= opts.max_in_flight) break;   // the next scan, when one finishes
-            for (const auto& w : endpoints)
-                if (w.id == id) {
-                    active.insert(id);
-                    asio::co_spawn(ioc, deliver(w.org, id), asio::detached);
-                }
+            active.insert(w.id);
+            asio::co_spawn(ioc, deliver(w.org, w.id), asio::detached);
         }
         return next;
     }

@@ -204,9 +204,10 @@ BOOST_AUTO_TEST_CASE(a_receiver_that_never_answers_holds_up_no_one_else) {
     check_sequences_from_one(verified_first_receipts(good));
     // The silent one got its first event and, held up, nothing after it; the failing one only
     // ever sees its first event again (order: nothing overtakes a delivery being retried).
+    BOOST_TEST(silent.wait_until([](const auto& got) { return !got.empty(); }, 5s));
+    BOOST_TEST(failing.wait_until([](const auto& got) { return got.size() >= 2; }, 5s));
     BOOST_TEST(distinct_ids(silent.received()) == 1u);
     BOOST_TEST(distinct_ids(failing.received()) == 1u);
-    BOOST_TEST(failing.wait_until([](const auto& got) { return got.size() >= 2; }, 5s));
 }
 
 BOOST_AUTO_TEST_CASE(kill_9_mid_burst_loses_no_event_and_delivers_each_at_least_once) {
