@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -123,7 +124,9 @@ void create_cost(const settings& s) {
     for (int r = 0; r < s.rounds; ++r)
         for (bool events : {false, true}) {   // alternated, so drift hits both alike
             scratch dir(events ? "on" : "off");
-            local_server srv(server_options(dir, {"--events", events ? "on" : "off"}));
+            std::vector<std::string> args{"--events", events ? "on" : "off"};
+            if (const char* mode = std::getenv("OWO_BENCH_COMMIT_MODE")) args.insert(args.end(), {"--commit-mode", mode});
+            local_server srv(server_options(dir, args));
             auto run = run_creates(srv, s, "create");
             double rps = s.count / run.seconds, cpu_us = 1e6 * run.server_cpu_seconds / s.count;
             (events ? on : off).push_back(rps);

@@ -1,6 +1,8 @@
 // owo::webhook::verify and the typed event views (see include/owostack/webhook.hpp).
 #include <owostack/webhook.hpp>
 
+#include "ids.hpp"
+
 #include <boost/json/parse.hpp>
 #include <boost/json/value_to.hpp>
 
@@ -82,13 +84,7 @@ std::string v1_signature(std::int64_t timestamp, std::string_view body, std::str
     unsigned len = 0;
     HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()), reinterpret_cast<const unsigned char*>(payload.data()),
          payload.size(), md, &len);
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string out(2 * len, '0');
-    for (unsigned i = 0; i < len; ++i) {
-        out[2 * i] = digits[md[i] >> 4];
-        out[2 * i + 1] = digits[md[i] & 0xf];
-    }
-    return out;
+    return detail::lower_hex(md, len);
 }
 
 std::string signature_header(std::int64_t timestamp, std::string_view body, const std::vector<std::string_view>& secrets) {

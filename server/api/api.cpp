@@ -6,6 +6,8 @@
 #include "domain/body_validator.hpp"
 #include "routes/routes.hpp"
 
+#include "ids.hpp"
+
 #include <boost/beast/http/field.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -51,13 +53,7 @@ std::string sha256_hex(std::string_view a, std::string_view b, std::string_view 
     EVP_DigestUpdate(ctx, c.data(), c.size());
     EVP_DigestFinal_ex(ctx, md, &len);
     EVP_MD_CTX_free(ctx);
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string out(2 * len, '0');
-    for (unsigned i = 0; i < len; ++i) {
-        out[2 * i] = digits[md[i] >> 4];
-        out[2 * i + 1] = digits[md[i] & 0xf];
-    }
-    return out;
+    return owo::detail::lower_hex(md, len);
 }
 
 /// /^application\/([a-z-]+\+)?json\b/i, the hosted routes' test for a JSON content type.

@@ -3,6 +3,8 @@
 
 #include "domain/events.hpp"
 
+#include "ids.hpp"
+
 #include <boost/asio/ip/address.hpp>
 #include <boost/url/parse.hpp>
 
@@ -18,16 +20,6 @@ namespace json = boost::json;
 
 namespace {
 
-std::string hex(const unsigned char* p, std::size_t n) {
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string out;
-    for (std::size_t i = 0; i < n; ++i) {
-        out += digits[p[i] >> 4];
-        out += digits[p[i] & 0xf];
-    }
-    return out;
-}
-
 bool is_loopback_host(std::string host) {
     if (host == "localhost") return true;
     if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
@@ -42,7 +34,7 @@ std::string command_line_endpoint_id(const std::string& org, const webhook_spec&
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned len = 0;
     EVP_Digest(key.data(), key.size(), md, &len, EVP_sha256(), nullptr);
-    return "we_cli_" + hex(md, 12);
+    return "we_cli_" + owo::detail::lower_hex(md, 12);
 }
 
 } // namespace
@@ -50,7 +42,7 @@ std::string command_line_endpoint_id(const std::string& org, const webhook_spec&
 std::string new_webhook_secret() {
     unsigned char bytes[24];
     if (RAND_bytes(bytes, sizeof bytes) != 1) throw std::runtime_error("no random bytes for a webhook secret");
-    return "whsec_" + hex(bytes, sizeof bytes);
+    return "whsec_" + owo::detail::lower_hex(bytes, sizeof bytes);
 }
 
 std::string refused_webhook_url(const std::string& url) {

@@ -48,15 +48,7 @@ route_result list_page(request_context& ctx, bool unresolved_only) {
 
     page.limit = limit + 1;   // one more tells whether there is a next page
     page.offset = offset.value_or(0);
-    auto rows = ctx.db.list_customers(page);
-    bool more = static_cast<std::int64_t>(rows.size()) > limit;
-    if (more) rows.pop_back();
-    json::array customers;
-    for (const auto& c : rows) customers.push_back(customer_fields(c));
-    return json::object{{"success", true},
-                        {"customers", std::move(customers)},
-                        {"hasMore", more},
-                        {"nextCursor", more ? json::value(encode_cursor(rows.back())) : json::value(nullptr)}};
+    return page_answer(ctx.db.list_customers(page), limit, "customers", customer_fields, encode_cursor);
 }
 
 } // namespace

@@ -64,15 +64,8 @@ route_result get_events(request_context& ctx) {
     if (!q.ok()) return q.error();
 
     page.limit = limit + 1;   // one more tells whether there is a next page
-    auto rows = ctx.db.list_events(page);
-    bool more = static_cast<std::int64_t>(rows.size()) > limit;
-    if (more) rows.pop_back();
-    json::array events;
-    for (const auto& e : rows) events.push_back(event_json(e));
-    return json::object{{"success", true},
-                        {"events", std::move(events)},
-                        {"hasMore", more},
-                        {"nextCursor", more ? json::value(std::to_string(rows.back().seq)) : json::value(nullptr)}};
+    return page_answer(ctx.db.list_events(page), limit, "events", event_json,
+                       [](const event_row& e) { return std::to_string(e.seq); });
 }
 
 route_result post_webhook_endpoints(request_context& ctx) {

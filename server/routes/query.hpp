@@ -6,14 +6,31 @@
 #include "domain/result.hpp"
 
 #include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
 #include <boost/url/params_view.hpp>
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace owo::local {
+
+/// One page's answer, {"success":true, <key>:[…], "hasMore":…, "nextCursor":…|null}, from rows
+/// read with limit + 1: the extra row only says that there is a next page.
+template <class Row, class Render, class Cursor>
+boost::json::object page_answer(std::vector<Row> rows, std::int64_t limit, std::string_view key, Render render, Cursor cursor_of) {
+    bool more = static_cast<std::int64_t>(rows.size()) > limit;
+    if (more) rows.pop_back();
+    boost::json::array items;
+    for (const auto& r : rows) items.push_back(render(r));
+    boost::json::object o{{"success", true}};
+    o[key] = std::move(items);
+    o["hasMore"] = more;
+    o["nextCursor"] = more ? boost::json::value(cursor_of(rows.back())) : boost::json::value(nullptr);
+    return o;
+}
 
 class query_reader {
 public:

@@ -51,28 +51,27 @@ ALTER TABLE subscriptions ADD COLUMN cancel_at INTEGER;
 UPDATE subscriptions SET period_start = created_at, period_end = created_at + 2592000000;
 )sql";
 
-// Customer events and webhooks (issue #18): the event log with its per-organisation sequence
-// counter (a row updated with UPDATE … RETURNING, portable beyond SQLite), webhook endpoints,
-// and the outbox: one row per event owed to an endpoint, written in the event's transaction.
-// Events are keyed by (org, seq) alone, with one index for the customer filter: each index is
-// paid by every change (bench/README.md §7); retention's hourly prune scans instead.
+// Customer events and webhooks (issue #18): the event log numbered per organisation, webhook
+// endpoints, and the outbox: one row per event owed to an endpoint, written in the event's
+// transaction.
+// Events are one b-tree keyed by (org, seq), with no other index: every page an event touches is
+// written (and fsynced) with every change (bench/README.md §7), so the customer and type filters
+// and retention's hourly prune scan the organisation's events instead. The outbox is likewise one
+// b-tree, (endpoint, seq) in delivery order, holding only what is owed: a delivered row is
+// deleted, a failed one stays (status 'failed') until its event is pruned.
 constexpr const char* schema_events = R"sql(
-CREATE TABLE event_sequences (org TEXT PRIMARY KEY, last_seq INTEGER NOT NULL);
 CREATE TABLE events (
   org TEXT NOT NULL, seq INTEGER NOT NULL, id TEXT NOT NULL, type TEXT NOT NULL, customer_id TEXT,
-  created_at INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (org, seq));
-CREATE INDEX events_by_customer ON events(org, customer_id, seq);
+  created_at INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (org, seq)) WITHOUT ROWID;
 CREATE TABLE webhook_endpoints (
   id TEXT PRIMARY KEY, org TEXT NOT NULL, url TEXT NOT NULL, types TEXT NOT NULL, secret TEXT NOT NULL,
   previous_secret TEXT, previous_secret_expires_at INTEGER, created_at INTEGER NOT NULL,
   from_command_line INTEGER NOT NULL);
 CREATE INDEX webhook_endpoints_by_org ON webhook_endpoints(org, created_at);
 CREATE TABLE webhook_deliveries (
-  endpoint_id TEXT NOT NULL, event_id TEXT NOT NULL, org TEXT NOT NULL, seq INTEGER NOT NULL, status TEXT NOT NULL,
+  endpoint_id TEXT NOT NULL, seq INTEGER NOT NULL, org TEXT NOT NULL, event_id TEXT NOT NULL, status TEXT NOT NULL,
   attempts INTEGER NOT NULL, next_attempt_at INTEGER NOT NULL, last_error TEXT, updated_at INTEGER NOT NULL,
-  PRIMARY KEY (endpoint_id, event_id));
-CREATE INDEX webhook_deliveries_pending ON webhook_deliveries(status, endpoint_id, seq);
-CREATE INDEX webhook_deliveries_by_event ON webhook_deliveries(event_id);
+  PRIMARY KEY (endpoint_id, seq)) WITHOUT ROWID;
 )sql";
 
 // One literal per statement (the statement cache is keyed by the literal's address).
@@ -438,14 +437,15 @@ webhook_endpoint_row read_endpoint(const statement& s) {
 } // namespace
 
 void sqlite_store::append_event(event_row& e) {
+    // The next number is the organisation's last + 1, read from the page the insert writes
+    // anyway: a separate counter row would be one more page in every commit (bench/README.md §7).
+    // SQLite has one writer, so no two transactions read the same last; retention never prunes
+    // an organisation's last event, so a number is never handed out twice. (A store with
+    // concurrent writers bumps a counter row instead: INSERT … ON CONFLICT DO UPDATE … RETURNING.)
     {
-        auto s = db_.prepare("UPDATE event_sequences SET last_seq = last_seq + 1 WHERE org = ?1 RETURNING last_seq");
-        s.bind(1, e.org);
-        e.seq = s.step() ? s.integer(0) : 0;
-    }
-    if (e.seq == 0) {
-        e.seq = 1;
-        db_.prepare("INSERT INTO event_sequences (org, last_seq) VALUES (?1, 1)").bind(1, e.org).run();
+        auto s = db_.prepare("SELECT COALESCE(MAX(seq), 0) + 1 FROM events WHERE org = ?1");
+        s.bind(1, e.org).step();
+        e.seq = s.integer(0);
     }
     auto s = db_.prepare("INSERT INTO events (" EVENT_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
     s.bind(1, e.id).bind(2, e.org).bind(3, e.seq).bind(4, e.type).bind(5, e.customer_id).bind(6, e.created_at);
@@ -472,10 +472,16 @@ std::vector<event_row> sqlite_store::list_events(const event_page_query& q) {
 }
 
 std::int64_t sqlite_store::prune_events(std::int64_t before_ms) {
-    db_.prepare("DELETE FROM webhook_deliveries WHERE status <> 'pending' AND event_id IN "
-                "(SELECT id FROM events WHERE created_at < ?1)").bind(1, before_ms).run();
+    // The outbox holds only pending and failed deliveries: few rows, scanned.
+    db_.prepare("DELETE FROM webhook_deliveries WHERE status = 'failed' AND EXISTS (SELECT 1 FROM events e "
+                "WHERE e.org = webhook_deliveries.org AND e.seq = webhook_deliveries.seq AND e.created_at < ?1)")
+        .bind(1, before_ms)
+        .run();
     db_.prepare("DELETE FROM events WHERE created_at < ?1 AND NOT EXISTS "
-                "(SELECT 1 FROM webhook_deliveries d WHERE d.event_id = events.id)").bind(1, before_ms).run();
+                "(SELECT 1 FROM webhook_deliveries d WHERE d.org = events.org AND d.seq = events.seq) "
+                "AND seq < (SELECT MAX(seq) FROM events last WHERE last.org = events.org)")
+        .bind(1, before_ms)
+        .run();
     return db_.changes();
 }
 
@@ -516,7 +522,7 @@ void sqlite_store::delete_webhook_endpoint(const std::string& org, const std::st
 std::vector<webhook_delivery> sqlite_store::pending_deliveries(const std::string& endpoint_id, std::int64_t limit) {
     auto s = db_.prepare("SELECT d.endpoint_id, d.attempts, d.next_attempt_at, e.id, e.org, e.seq, e.type, e.customer_id, "
                          "e.created_at, e.data FROM webhook_deliveries d JOIN events e ON e.org = d.org AND e.seq = d.seq "
-                         "WHERE d.status = 'pending' AND d.endpoint_id = ?1 ORDER BY d.seq LIMIT ?2");
+                         "WHERE d.endpoint_id = ?1 AND d.status = 'pending' ORDER BY d.seq LIMIT ?2");
     s.bind(1, endpoint_id).bind(2, limit);
     std::vector<webhook_delivery> out;
     while (s.step()) out.push_back({s.text(0), read_event(s, 3), s.integer(1), s.integer(2)});
@@ -524,8 +530,8 @@ std::vector<webhook_delivery> sqlite_store::pending_deliveries(const std::string
 }
 
 std::optional<std::int64_t> sqlite_store::first_pending_due(const std::string& endpoint_id) {
-    // One step down the (status, endpoint_id, seq) index, however long the queue.
-    auto s = db_.prepare("SELECT next_attempt_at FROM webhook_deliveries WHERE status = 'pending' AND endpoint_id = ?1 "
+    // The endpoint's rows in seq order; only failed ones (rare) are stepped over.
+    auto s = db_.prepare("SELECT next_attempt_at FROM webhook_deliveries WHERE endpoint_id = ?1 AND status = 'pending' "
                          "ORDER BY seq LIMIT 1");
     s.bind(1, endpoint_id);
     if (!s.step()) return std::nullopt;
@@ -535,10 +541,14 @@ std::optional<std::int64_t> sqlite_store::first_pending_due(const std::string& e
 void sqlite_store::record_webhook_attempts(const std::vector<webhook_attempt_outcome>& outcomes, std::int64_t now) {
     using state = webhook_attempt_outcome::state;
     for (const auto& o : outcomes) {
+        if (o.status == state::delivered) {   // owed no more
+            db_.prepare("DELETE FROM webhook_deliveries WHERE endpoint_id = ?1 AND seq = ?2").bind(1, o.endpoint_id).bind(2, o.seq).run();
+            continue;
+        }
         auto s = db_.prepare("UPDATE webhook_deliveries SET status = ?3, attempts = ?4, next_attempt_at = ?5, "
-                             "last_error = ?6, updated_at = ?7 WHERE endpoint_id = ?1 AND event_id = ?2");
-        const char* status = o.status == state::delivered ? "delivered" : o.status == state::failed ? "failed" : "pending";
-        s.bind(1, o.endpoint_id).bind(2, o.event_id).bind(3, status).bind(4, o.attempts).bind(5, o.next_attempt_at);
+                             "last_error = ?6, updated_at = ?7 WHERE endpoint_id = ?1 AND seq = ?2");
+        s.bind(1, o.endpoint_id).bind(2, o.seq).bind(3, o.status == state::failed ? "failed" : "pending");
+        s.bind(4, o.attempts).bind(5, o.next_attempt_at);
         if (o.last_error.empty()) s.bind_null(6);
         else s.bind(6, o.last_error);
         s.bind(7, now).run();

@@ -103,7 +103,8 @@ struct webhook_delivery {
 
 /// What one delivery attempt came to.
 struct webhook_attempt_outcome {
-    std::string endpoint_id, event_id;
+    std::string endpoint_id;
+    std::int64_t seq = 0;   // the event's
     enum class state { delivered, retry, failed } status = state::delivered;
     std::int64_t attempts = 0;
     std::int64_t next_attempt_at = 0;
@@ -179,7 +180,8 @@ public:
     /// in the outbox of every endpoint of the organisation whose types match.
     virtual void append_event(event_row& e) = 0;
     virtual std::vector<event_row> list_events(const event_page_query& q) = 0;
-    /// Drops events created before `before_ms` that no endpoint still waits for; returns how many.
+    /// Drops events created before `before_ms` that no endpoint still waits for (never an
+    /// organisation's last: sequence numbers are never reused); returns how many.
     virtual std::int64_t prune_events(std::int64_t before_ms) = 0;
     virtual void insert_webhook_endpoint(const webhook_endpoint_row& w) = 0;
     /// Writes url, types, secrets (the id and org never change).
@@ -193,6 +195,7 @@ public:
     virtual std::vector<webhook_delivery> pending_deliveries(const std::string& endpoint_id, std::int64_t limit) = 0;
     /// When the endpoint's first pending delivery is due (epoch ms); none when nothing is pending.
     virtual std::optional<std::int64_t> first_pending_due(const std::string& endpoint_id) = 0;
+    /// Delivered: the outbox row goes; retry: its next attempt; failed: kept as failed.
     virtual void record_webhook_attempts(const std::vector<webhook_attempt_outcome>& outcomes, std::int64_t now) = 0;
     /// Pending deliveries of every endpoint (the queue depth).
     virtual std::int64_t pending_delivery_count() = 0;

@@ -192,7 +192,7 @@ struct webhook_dispatcher::impl {
             std::vector<webhook_attempt_outcome> outcomes;
             for (const auto& d : batch) {
                 auto error = co_await post(conn, *w, d);
-                webhook_attempt_outcome o{endpoint_id, d.event.id, webhook_attempt_outcome::state::delivered, d.attempts + 1,
+                webhook_attempt_outcome o{endpoint_id, d.event.seq, webhook_attempt_outcome::state::delivered, d.attempts + 1,
                                           d.next_attempt_at, ""};
                 if (!error.empty()) {
                     conn.close();
