@@ -3,14 +3,13 @@
 # synchronous=FULL), the previous commit design (per-request: one transaction and fsync per
 # write) and group commit side by side, ROUNDS times each. Run through `bash bench/run.sh commit`.
 # DURATION (seconds per wrk run, default 10), ROUNDS (default 3), BENCH_DIR (where the database
-# files go; default a new directory under bench/, so on the disk, not a tmpfs).
+# files go, in a new directory removed afterwards; default bench/, so on the disk, not a tmpfs).
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 OWO_PACKAGES=(wrk curl)
 owo_install_deps
 server="$OWO_BUILD_DIR/server/owostack-local"
 [ -x "$server" ] || { echo "commit.sh: $server not built" >&2; exit 1; }
-work="${BENCH_DIR:-$(mktemp -d "$OWO_ROOT/bench/.commit-XXXXXX")}"
-mkdir -p "$work"
+work="$(mktemp -d "${BENCH_DIR:-$OWO_ROOT/bench}/.commit-XXXXXX")"
 export BENCH_KEY=sk_bench_commit
 pid=""
 stop() {

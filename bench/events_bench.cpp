@@ -1,4 +1,4 @@
-// owostack-events-bench: the customer-event measurements of bench/README.md §7 (issue #18).
+// owostack-events-bench: the customer-event measurements of bench/README.md §8 (issue #18).
 //   create    durable create req/s with events on and off, side by side (target: on >= 0.85x off)
 //   delivery  events/s from owostack-local's outbox to a local receiver (target: >= 2,000/s)
 //   latency   create p50/p99 with no webhook vs a webhook that never answers (target: p99 <= 1.1x)

@@ -159,7 +159,12 @@ struct session_runner {
                          R"({"success":false,"error":"Service temporarily unavailable"})", !keep);
         };
         switch (d.kind) {
-        case fault::none: co_return co_await write(co_await handled());
+        // Every co_await result goes into a named variable first: g++ 12 miscompiles a co_await
+        // inside a conditional expression or an argument (the response came out corrupt).
+        case fault::none: {
+            auto res = co_await handled();
+            co_return co_await write(std::move(res));
+        }
         case fault::reset_before:
             if (d.after_commit) (void)co_await handled();
             reset(lowest(stream));
@@ -190,13 +195,18 @@ struct session_runner {
             co_return co_await write(plain(200, req.version(), "text/html", "<html><body>Welcome</body></html>", !keep));
         }
         case fault::wrong_content_type: {
-            auto res = d.after_commit ? co_await handled() : unavailable();
+            http_response res;
+            if (d.after_commit) res = co_await handled();
+            else res = unavailable();
             res.set(http::field::content_type, "text/html");
             co_return co_await write(std::move(res));
         }
         case fault::reset_mid_body:
         case fault::truncate: {
-            auto wire = to_wire(d.after_commit ? co_await handled() : unavailable());
+            http_response res;
+            if (d.after_commit) res = co_await handled();
+            else res = unavailable();
+            auto wire = to_wire(res);
             // Everything up to the middle of the body: the status line and headers promise more.
             auto body_at = wire.find("\r\n\r\n");
             auto cut = body_at == std::string::npos ? wire.size() / 2 : body_at + 4 + (wire.size() - body_at - 4) / 2;

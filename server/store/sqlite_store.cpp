@@ -55,7 +55,7 @@ UPDATE subscriptions SET period_start = created_at, period_end = created_at + 25
 // endpoints, and the outbox: one row per event owed to an endpoint, written in the event's
 // transaction.
 // Events are one b-tree keyed by (org, seq), with no other index: every page an event touches is
-// written (and fsynced) with every change (bench/README.md §7), so the customer and type filters
+// written (and fsynced) with every change (bench/README.md §8), so the customer and type filters
 // and retention's hourly prune scan the organisation's events instead. The outbox is likewise one
 // b-tree, (endpoint, seq) in delivery order, holding only what is owed: a delivered row is
 // deleted, a failed one stays (status 'failed') until its event is pruned.
@@ -438,7 +438,7 @@ webhook_endpoint_row read_endpoint(const statement& s) {
 
 void sqlite_store::append_event(event_row& e) {
     // The next number is the organisation's last + 1, read from the page the insert writes
-    // anyway: a separate counter row would be one more page in every commit (bench/README.md §7).
+    // anyway: a separate counter row would be one more page in every commit (bench/README.md §8).
     // SQLite has one writer, so no two transactions read the same last; retention never prunes
     // an organisation's last event, so a number is never handed out twice. (A store with
     // concurrent writers bumps a counter row instead: INSERT … ON CONFLICT DO UPDATE … RETURNING.)
@@ -563,7 +563,9 @@ std::int64_t sqlite_store::pending_delivery_count() {
 
 std::unique_ptr<store> open_sqlite_store(const std::string& path) { return std::make_unique<sqlite_store>(path); }
 
-void sqlite_exec(store& s, const char* sql) { static_cast<sqlite_store&>(s).connection().exec(sql); }
+// Prepared once and cached (by the literal's address), like every statement: per batch and per
+// unit, sqlite3_exec would parse BEGIN, SAVEPOINT, RELEASE and COMMIT again each time.
+void sqlite_exec(store& s, const char* sql) { static_cast<sqlite_store&>(s).connection().prepare(sql).run(); }
 bool sqlite_in_transaction(store& s) { return static_cast<sqlite_store&>(s).connection().in_transaction(); }
 
 } // namespace owo::local

@@ -13,8 +13,9 @@ namespace owo::local {
 /// saw acknowledged survives a crash, and creates or upgrades the schema.
 std::unique_ptr<store> open_sqlite_store(const std::string& path);
 
-/// The SQLite engine's hold on a store open_sqlite_store made: runs `sql` (BEGIN, SAVEPOINT,
-/// COMMIT, PRAGMA) on its connection, and tells whether that connection is inside a transaction.
+/// The SQLite engine's hold on a store open_sqlite_store made: runs the one statement `sql` (a
+/// string literal: BEGIN, SAVEPOINT, COMMIT, PRAGMA), and tells whether that connection is
+/// inside a transaction.
 void sqlite_exec(store& s, const char* sql);
 bool sqlite_in_transaction(store& s);
 

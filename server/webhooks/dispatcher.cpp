@@ -255,15 +255,27 @@ struct webhook_dispatcher::impl {
         c.lowest().expires_after(opts.request_timeout);
         http::response_parser<http::string_body> parser;
         parser.body_limit(max_answer_bytes);
-        auto [wec, wn] = c.plain ? co_await http::async_write(*c.plain, req, asio::as_tuple(asio::use_awaitable))
-                                 : co_await http::async_write(*c.secure, req, asio::as_tuple(asio::use_awaitable));
-        if (wec) co_return "sending: " + wec.message();
-        auto [rec, rn] = c.plain ? co_await http::async_read(*c.plain, c.buffer, parser, asio::as_tuple(asio::use_awaitable))
-                                 : co_await http::async_read(*c.secure, c.buffer, parser, asio::as_tuple(asio::use_awaitable));
-        if (rec) co_return "reading the answer: " + rec.message();
+        // Each co_await's result named, never awaited inside a conditional expression (g++ 12
+        // miscompiles that: see http_server.cpp).
+        std::string failed;
+        if (c.plain) failed = co_await exchange(*c.plain, c.buffer, req, parser);
+        else failed = co_await exchange(*c.secure, c.buffer, req, parser);
+        if (!failed.empty()) co_return failed;
         auto& res = parser.get();
         if (!res.keep_alive()) c.close();
         if (res.result_int() < 200 || res.result_int() > 299) co_return "HTTP " + std::to_string(res.result_int());
+        co_return std::string();
+    }
+
+    /// Writes the request and reads the answer on `stream`: "" or what failed.
+    template <class Stream>
+    static asio::awaitable<std::string> exchange(Stream& stream, beast::flat_buffer& buffer,
+                                                 http::request<http::string_body>& req,
+                                                 http::response_parser<http::string_body>& parser) {
+        auto [wec, wn] = co_await http::async_write(stream, req, asio::as_tuple(asio::use_awaitable));
+        if (wec) co_return "sending: " + wec.message();
+        auto [rec, rn] = co_await http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+        if (rec) co_return "reading the answer: " + rec.message();
         co_return std::string();
     }
 

@@ -92,6 +92,7 @@ BOOST_AUTO_TEST_CASE(a_failing_unit_fails_only_itself_in_its_batch) {
     units.push_back(submit_write(*e.engine, [](store& s) { s.insert_customer(customer("c")); }));
     units.push_back(submit_write(*e.engine, [](store& s) { s.insert_customer(customer("a")); }));   // duplicate id
     units.push_back(submit_write(*e.engine, [](store& s) { s.insert_customer(customer("e")); }));
+    BOOST_TEST(metric_sample(e.metrics.render(), "owostack_store_write_queue_depth") == 5.0);
     release.set_value();
     BOOST_TEST((blocker.get() == nullptr));
     std::vector<bool> failed;
@@ -108,6 +109,7 @@ BOOST_AUTO_TEST_CASE(a_failing_unit_fails_only_itself_in_its_batch) {
     BOOST_TEST(e.units("write", "ok") == 4.0);
     BOOST_TEST(e.units("write", "failed") == 2.0);
     BOOST_TEST(e.metrics.histogram_of("owostack_store_commit_seconds", "", {}).count() == 2u);
+    BOOST_TEST(metric_sample(e.metrics.render(), "owostack_store_write_queue_depth") == 0.0);
 }
 
 BOOST_AUTO_TEST_CASE(per_request_mode_commits_each_write_alone_and_rolls_back_a_failing_one) {
