@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
-# with-local-server.sh [--db FILE] [--catalog FILE] -- COMMAND [ARGS...]
+# with-local-server.sh [--db FILE] [--catalog FILE] [--server-arg ARG]... -- COMMAND [ARGS...]
 # Starts owostack-local on a free loopback port, exports OWOSTACK_API_URL, OWOSTACK_CA_FILE
 # and OWOSTACK_SECRET_KEY for COMMAND, runs it, and always stops the server afterwards.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 db=":memory:"
 catalog="$root/server/catalog.example.json"
+server_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --db) db="$2"; shift 2 ;;
     --catalog) catalog="$2"; shift 2 ;;
+    --server-arg) server_args+=("$2"); shift 2 ;;   # passed to owostack-local as is
     --) shift; break ;;
     *) echo "with-local-server.sh: unknown option $1" >&2; exit 2 ;;
   esac
@@ -20,7 +22,7 @@ server="${OWOSTACK_LOCAL:-${OWOSTACK_BUILD_DIR:-$root/build}/server/owostack-loc
 
 key=sk_test_owostack_local
 out="$(mktemp)"
-"$server" --listen 127.0.0.1:0 --db "$db" --catalog "$catalog" --api-key "$key:local" >"$out" &
+"$server" --listen 127.0.0.1:0 --db "$db" --catalog "$catalog" --api-key "$key:local" ${server_args[@]+"${server_args[@]}"} >"$out" &
 pid=$!
 stop() {
   if kill -0 "$pid" 2>/dev/null; then

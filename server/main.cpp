@@ -3,6 +3,7 @@
 #include "http/http_server.hpp"
 #include "options.hpp"
 #include "store/postgres_engine.hpp"
+#include "webhooks/dispatcher.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -127,7 +128,34 @@ int main(int argc, char** argv) {
         ao.engine.mode = cmd.commit_mode == "per-request" ? commit_mode::per_request : commit_mode::group;
         add_api_keys(cmd, ao);
         ao.catalog = load_catalog(cmd.catalog.empty() ? OWOSTACK_DEFAULT_CATALOG : cmd.catalog);
+        ao.events = cmd.events;
+        for (const auto& w : cmd.webhooks) ao.webhooks.push_back(parse_webhook_spec(w));
+        ao.webhook_secret = cmd.webhook_secret;
+        if (ao.webhook_secret.empty()) {
+            const char* env = std::getenv("OWOSTACK_WEBHOOK_SECRET");
+            ao.webhook_secret = env && *env ? env : "whsec_owostack_local";
+        }
         api app(std::move(ao));
+
+        // Declared after the api it reads through, so it stops first.
+        delivery_options delivery;
+        delivery.request_timeout = std::chrono::milliseconds(cmd.webhook_timeout_ms);
+        delivery.retry_base = std::chrono::milliseconds(cmd.webhook_retry_base_ms);
+        delivery.retry_cap = std::chrono::milliseconds(cmd.webhook_retry_cap_ms);
+        delivery.give_up_after = std::chrono::seconds(cmd.webhook_give_up_after_s);
+        delivery.max_in_flight = cmd.webhook_concurrency;
+        delivery.event_retention_days = cmd.event_retention_days;
+        delivery.ca_file = cmd.webhook_ca;
+        delivery.shared_outbox = !cmd.store.empty();   // --store: a database other instances may share
+        webhook_dispatcher dispatcher(
+            [&app](outbox_access kind, const std::function<void(store&)>& unit) {
+                app.run_store_unit(kind == outbox_access::write, unit);
+            },
+            delivery);
+        app.after_write([&dispatcher] { dispatcher.notify(); });
+        app.metrics().gauge("owostack_webhook_queue_depth", "Webhook deliveries waiting (pending in the outbox)",
+                            [&dispatcher] { return static_cast<double>(dispatcher.queue_depth()); });
+        dispatcher.start();
 
         server_options so;
         so.listen = parse_listen(cmd.listen);
@@ -178,7 +206,9 @@ int main(int argc, char** argv) {
         for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&] { ioc.run(); });
         ioc.run();
         for (auto& t : pool) t.join();
-        // Units still queued finish now, while the io_context their completions go to exists.
+        // The delivery worker first (it waits on the engine), then the units still queued finish
+        // now, while the io_context their completions go to exists.
+        dispatcher.stop();
         app.engine().stop();
         return 0;   // `app` closes the database on the way out
     } catch (const std::exception& e) {

@@ -5,6 +5,27 @@
 
 namespace owo::local {
 
+namespace {
+
+std::int64_t positive(std::string_view flag, const std::string& text) {
+    std::size_t used = 0;
+    long long v = 0;
+    try {
+        v = std::stoll(text, &used);
+    } catch (const std::exception&) {
+    }
+    if (used != text.size() || v < 1) throw std::invalid_argument(std::string(flag) + " expects a positive integer");
+    return v;
+}
+
+bool on_off(std::string_view flag, const std::string& text) {
+    if (text == "on") return true;
+    if (text == "off") return false;
+    throw std::invalid_argument(std::string(flag) + " expects on or off");
+}
+
+} // namespace
+
 const char* usage_text() {
     return R"(owostack-local: an Owostack-compatible API server (HTTPS + SQLite) for offline use.
 
@@ -42,6 +63,18 @@ usage: owostack-local [options]
   --store-acquire-timeout-ms MS
                          a request waits this long for a connection, then 503 (default 5000)
   --log-format FORMAT    one line per request on stderr: none (default), text or json
+  --events on|off        write customer events (default on; off only to measure their cost)
+  --event-retention DAYS keep events this many days (default 30; pending deliveries are kept)
+  --webhook URL[#TYPES]  post every organisation's events to URL (repeatable); TYPES: a comma
+                         list of event types to send (default all). https, or http to loopback
+  --webhook-secret S     the --webhook endpoints' signing secret (default: $OWOSTACK_WEBHOOK_SECRET
+                         or whsec_owostack_local); a changed secret keeps signing for 24 h
+  --webhook-timeout-ms N        one delivery attempt's limit (default 10000)
+  --webhook-retry-base-ms N     first retry delay, doubled per attempt (default 5000)
+  --webhook-retry-cap-ms N      the longest retry delay (default 3600000)
+  --webhook-give-up-after S     seconds after the event when a delivery is marked failed (default 86400)
+  --webhook-concurrency N       endpoints posted to at once (default 16)
+  --webhook-ca FILE             extra CA trusted for https endpoints
   --help                 this text
 
 On start it prints one line:
@@ -90,6 +123,16 @@ command_line parse_command_line(int argc, char** argv) {
             if (c.store_pool_size == 0 || c.store_pool_size > 1000) throw std::invalid_argument("--store-pool-size expects 1..1000");
         } else if (a == "--store-acquire-timeout-ms")
             c.store_acquire_timeout_ms = static_cast<unsigned>(std::stoul(value()));
+        else if (a == "--events") c.events = on_off(a, value());
+        else if (a == "--event-retention") c.event_retention_days = positive(a, value());
+        else if (a == "--webhook") c.webhooks.push_back(value());
+        else if (a == "--webhook-secret") c.webhook_secret = value();
+        else if (a == "--webhook-timeout-ms") c.webhook_timeout_ms = positive(a, value());
+        else if (a == "--webhook-retry-base-ms") c.webhook_retry_base_ms = positive(a, value());
+        else if (a == "--webhook-retry-cap-ms") c.webhook_retry_cap_ms = positive(a, value());
+        else if (a == "--webhook-give-up-after") c.webhook_give_up_after_s = positive(a, value());
+        else if (a == "--webhook-concurrency") c.webhook_concurrency = static_cast<unsigned>(positive(a, value()));
+        else if (a == "--webhook-ca") c.webhook_ca = value();
         else throw std::invalid_argument("unknown option " + std::string(a) + " (see --help)");
     }
     if (c.tls_cert.empty() != c.tls_key.empty()) throw std::invalid_argument("--tls-cert and --tls-key go together");

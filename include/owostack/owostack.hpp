@@ -7,3 +7,4 @@
 #include <owostack/error.hpp>
 #include <owostack/pager.hpp>
 #include <owostack/types.hpp>
+#include <owostack/webhook.hpp>

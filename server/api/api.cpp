@@ -7,6 +7,8 @@
 #include "routes/routes.hpp"
 #include "store/postgres_engine.hpp"
 
+#include "ids.hpp"
+
 #include <boost/beast/http/field.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -52,13 +54,7 @@ std::string sha256_hex(std::string_view a, std::string_view b, std::string_view 
     EVP_DigestUpdate(ctx, c.data(), c.size());
     EVP_DigestFinal_ex(ctx, md, &len);
     EVP_MD_CTX_free(ctx);
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string out(2 * len, '0');
-    for (unsigned i = 0; i < len; ++i) {
-        out[2 * i] = digits[md[i] >> 4];
-        out[2 * i + 1] = digits[md[i] & 0xf];
-    }
-    return out;
+    return owo::detail::lower_hex(md, len);
 }
 
 /// /^application\/([a-z-]+\+)?json\b/i, the hosted routes' test for a JSON content type.
@@ -155,6 +151,8 @@ api::api(api_options opts)
             if (auto stored = s.catalog(org)) doc = json::parse(*stored).as_object();
             merge_catalog(doc, opts_.catalog);
             s.save_catalog(org, json::serialize(doc));
+            static const catalog none;   // the endpoints need no catalog
+            configure_command_line_endpoints({s, none, org, now_ms(), opts_.events}, opts_.webhooks, opts_.webhook_secret);
         });
         install_catalog(org, std::move(doc));
     }
@@ -187,6 +185,10 @@ void api::refresh_catalog(const std::string& org, store& s) {
         if (catalog_texts_[org] == *stored) return;
     }
     install_catalog(org, json::parse(*stored).as_object());
+}
+
+void api::run_store_unit(bool write, const std::function<void(store&)>& unit) {
+    run_blocking(*engine_, write ? unit_kind::write : unit_kind::read, unit);
 }
 
 bool api::is_api_route(std::string_view target) {
@@ -243,6 +245,7 @@ void api::handle(const http_request& req, std::function<void(http_response)> don
                         }
                         // Committed: the synced catalog serves the requests that follow.
                         if (p->new_catalog) install_catalog(*p->org, std::move(*p->new_catalog));
+                        if (p->rt->write && after_write_) after_write_();   // events may wait for delivery
                         answer(std::move(p->answer), p->rt->pattern);
                     });
 }
@@ -351,7 +354,7 @@ void api::run_unit(prepared& p, store& s) {
     if (shared_store_ && p.org) refresh_catalog(*p.org, s);
     auto all = catalogs();
     const catalog* cat = p.org ? all->at(*p.org).get() : &no_catalog;
-    request_context ctx{{s, *cat, p.org ? *p.org : no_org, p.now_ms}, opts_.public_url, p.body, p.query, p.params, *all,
+    request_context ctx{{s, *cat, p.org ? *p.org : no_org, p.now_ms, opts_.events}, opts_.public_url, p.body, p.query, p.params, *all,
                         std::nullopt};
     // One transaction per request: the handler's writes and the idempotency record commit
     // together, so a replay always matches what was written.

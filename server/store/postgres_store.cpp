@@ -1,5 +1,4 @@
-// The store in PostgreSQL: the same tables, columns and indexes as the SQLite schema (version 2
-// there), with the SQL spelled for PostgreSQL. Identifiers that order pages compare byte-wise
+// The store in PostgreSQL: the same tables, columns and indexes as the SQLite schema, with the SQL spelled for PostgreSQL. Identifiers that order pages compare byte-wise
 // (COLLATE "C"), as SQLite's do, whatever locale the database was created with.
 #include "store/postgres_store.hpp"
 
@@ -43,9 +42,62 @@ CREATE TABLE idempotency (
 CREATE TABLE catalogs (org TEXT PRIMARY KEY, payload TEXT NOT NULL);
 )sql";
 
+// Version 2: SQLite's schema_billing (issue #19): add-on credit balances, payment methods,
+// invoices and their lines, billed usage, sandbox payment sessions.
+constexpr const char* postgres_schema_billing = R"sql(
+CREATE TABLE credit_balances (
+  customer_id TEXT NOT NULL REFERENCES customers(id), credit_system TEXT NOT NULL, balance DOUBLE PRECISION NOT NULL,
+  PRIMARY KEY (customer_id, credit_system));
+CREATE TABLE payment_methods (
+  id TEXT COLLATE "C" PRIMARY KEY, org TEXT NOT NULL, customer_id TEXT NOT NULL REFERENCES customers(id),
+  provider TEXT NOT NULL, type TEXT NOT NULL, card_last4 TEXT, card_brand TEXT, card_exp_month BIGINT,
+  card_exp_year BIGINT, is_default BOOLEAN NOT NULL, is_valid BOOLEAN NOT NULL, created_at BIGINT NOT NULL);
+CREATE INDEX payment_methods_by_customer ON payment_methods(customer_id, created_at);
+CREATE TABLE invoices (
+  id TEXT COLLATE "C" PRIMARY KEY, org TEXT NOT NULL, customer_id TEXT NOT NULL REFERENCES customers(id),
+  number TEXT NOT NULL, status TEXT NOT NULL, currency TEXT NOT NULL, subtotal BIGINT NOT NULL, total BIGINT NOT NULL,
+  amount_paid BIGINT NOT NULL, amount_due BIGINT NOT NULL, period_start BIGINT NOT NULL, period_end BIGINT NOT NULL,
+  usage_window_end BIGINT NOT NULL, due_at BIGINT NOT NULL, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL,
+  paid_at BIGINT);
+CREATE INDEX invoices_by_customer ON invoices(org, customer_id, created_at, id);
+CREATE TABLE invoice_items (
+  id TEXT PRIMARY KEY, invoice_id TEXT NOT NULL REFERENCES invoices(id), position BIGINT NOT NULL, feature TEXT NOT NULL,
+  description TEXT NOT NULL, quantity BIGINT NOT NULL, unit_price BIGINT NOT NULL, amount BIGINT NOT NULL,
+  period_start BIGINT NOT NULL, period_end BIGINT NOT NULL, metadata TEXT);
+CREATE INDEX invoice_items_by_invoice ON invoice_items(invoice_id, position);
+CREATE TABLE billed_usage (
+  customer_id TEXT NOT NULL REFERENCES customers(id), feature TEXT NOT NULL, period_start BIGINT NOT NULL,
+  quantity BIGINT NOT NULL, PRIMARY KEY (customer_id, feature, period_start));
+CREATE TABLE payment_sessions (
+  token TEXT PRIMARY KEY, org TEXT NOT NULL, customer_id TEXT NOT NULL REFERENCES customers(id), kind TEXT NOT NULL,
+  payload TEXT NOT NULL, status TEXT NOT NULL, created_at BIGINT NOT NULL);
+)sql";
+
+// Version 3: SQLite's schema_events (issue #18): the event log keyed by (org, seq), webhook
+// endpoints, the outbox keyed by (endpoint, seq); and, for several instances on one database,
+// which instance delivers an endpoint's outbox until when (webhook_claims, expires_at in the
+// database's clock).
+constexpr const char* postgres_schema_events = R"sql(
+CREATE TABLE events (
+  org TEXT NOT NULL, seq BIGINT NOT NULL, id TEXT NOT NULL, type TEXT NOT NULL, customer_id TEXT,
+  created_at BIGINT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (org, seq));
+CREATE TABLE webhook_endpoints (
+  id TEXT COLLATE "C" PRIMARY KEY, org TEXT NOT NULL, url TEXT NOT NULL, types TEXT NOT NULL, secret TEXT NOT NULL,
+  previous_secret TEXT, previous_secret_expires_at BIGINT, created_at BIGINT NOT NULL,
+  from_command_line BOOLEAN NOT NULL);
+CREATE INDEX webhook_endpoints_by_org ON webhook_endpoints(org, created_at);
+CREATE TABLE webhook_deliveries (
+  endpoint_id TEXT NOT NULL, seq BIGINT NOT NULL, org TEXT NOT NULL, event_id TEXT NOT NULL, status TEXT NOT NULL,
+  attempts BIGINT NOT NULL, next_attempt_at BIGINT NOT NULL, last_error TEXT, updated_at BIGINT NOT NULL,
+  PRIMARY KEY (endpoint_id, seq));
+CREATE TABLE webhook_claims (endpoint_id TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at BIGINT NOT NULL);
+)sql";
+
 // Append new steps here, each with the next version number.
 constexpr migration migrations[] = {
     {1, postgres_schema_v1},
+    {2, postgres_schema_billing},
+    {3, postgres_schema_events},
 };
 
 #define CUSTOMER_COLUMNS                                                                                 \
@@ -54,6 +106,13 @@ constexpr migration migrations[] = {
 #define SUBSCRIPTION_COLUMNS \
     "id, org, customer_id, plan_slug, status, checkout_token, created_at, period_start, period_end, cancel_at"
 #define ENTITY_COLUMNS "customer_id, feature, entity, name, email, metadata, status, created_at"
+
+#define INVOICE_COLUMNS                                                                                          \
+    "id, org, customer_id, number, status, currency, subtotal, total, amount_paid, amount_due, period_start, " \
+    "period_end, usage_window_end, due_at, created_at, updated_at, paid_at"
+#define EVENT_COLUMNS "id, org, seq, type, customer_id, created_at, data"
+#define ENDPOINT_COLUMNS \
+    "id, org, url, types, secret, previous_secret, previous_secret_expires_at, created_at, from_command_line"
 
 std::vector<customer_row> read_customers(const pg_result& r) {
     std::vector<customer_row> out;
@@ -352,6 +411,359 @@ void postgres_store::save_catalog(const std::string& org, const std::string& jso
     static const char* const sql = "INSERT INTO catalogs (org, payload) VALUES ($1, $2) "
                                    "ON CONFLICT (org) DO UPDATE SET payload = EXCLUDED.payload";
     db_.exec(sql, pg_params().add(org).add(json));
+}
+
+// ---- Billing (issue #19) ----
+// Every write of a customer's balance, methods, billed usage or invoices follows a lookup that
+// locked the customer (see postgres_store.hpp); an invoice paid by its id, a payment page by its
+// token and an organisation's invoice count lock their own key, so the units touching one of
+// them run one after another, as under SQLite's single writer.
+
+namespace {
+
+invoice_row read_invoice(const pg_result& r, int row) {
+    invoice_row i{r.text(row, 0), r.text(row, 1), r.text(row, 2), r.text(row, 3), r.text(row, 4), r.text(row, 5)};
+    i.subtotal = r.integer(row, 6);
+    i.total = r.integer(row, 7);
+    i.amount_paid = r.integer(row, 8);
+    i.amount_due = r.integer(row, 9);
+    i.period_start = r.integer(row, 10);
+    i.period_end = r.integer(row, 11);
+    i.usage_window_end = r.integer(row, 12);
+    i.due_at = r.integer(row, 13);
+    i.created_at = r.integer(row, 14);
+    i.updated_at = r.integer(row, 15);
+    i.paid_at = r.optional_integer(row, 16);
+    return i;
+}
+
+void read_invoice_items(pg_connection& db, invoice_row& i) {
+    static const char* const sql = "SELECT id, invoice_id, feature, description, quantity, unit_price, amount, period_start, "
+                                   "period_end, metadata FROM invoice_items WHERE invoice_id = $1 ORDER BY position";
+    auto r = db.exec(sql, pg_params().add(i.id));
+    for (int k = 0; k < r.rows(); ++k)
+        i.items.push_back({r.text(k, 0), r.text(k, 1), r.text(k, 2), r.text(k, 3), r.integer(k, 4), r.integer(k, 5),
+                           r.integer(k, 6), r.integer(k, 7), r.integer(k, 8), r.optional_text(k, 9)});
+}
+
+event_row read_event(const pg_result& r, int row, int at = 0) {
+    return {r.text(row, at),          r.text(row, at + 1),    r.integer(row, at + 2), r.text(row, at + 3),
+            r.optional_text(row, at + 4), r.integer(row, at + 5), r.text(row, at + 6)};
+}
+
+std::vector<webhook_endpoint_row> read_endpoints(const pg_result& r) {
+    std::vector<webhook_endpoint_row> out;
+    for (int i = 0; i < r.rows(); ++i)
+        out.push_back({r.text(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), r.text(i, 4), r.optional_text(i, 5),
+                       r.optional_integer(i, 6), r.integer(i, 7), r.boolean(i, 8)});
+    return out;
+}
+
+} // namespace
+
+double postgres_store::credit_balance(const std::string& customer_id, const std::string& credit_system) {
+    static const char* const sql = "SELECT balance FROM credit_balances WHERE customer_id = $1 AND credit_system = $2";
+    auto r = db_.exec(sql, pg_params().add(customer_id).add(credit_system));
+    return r.rows() > 0 ? r.real(0, 0) : 0;
+}
+
+void postgres_store::add_credits(const std::string& customer_id, const std::string& credit_system, double delta) {
+    writing();
+    static const char* const sql =
+        "INSERT INTO credit_balances (customer_id, credit_system, balance) VALUES ($1, $2, $3) "
+        "ON CONFLICT (customer_id, credit_system) DO UPDATE SET balance = credit_balances.balance + EXCLUDED.balance";
+    db_.exec(sql, pg_params().add(customer_id).add(credit_system).add(delta));
+}
+
+double postgres_store::period_usage(const std::string& customer_id, const std::string& feature, std::int64_t period_start) {
+    static const char* const sql = "SELECT COALESCE(SUM(amount), 0) FROM usage WHERE customer_id = $1 AND feature = $2 "
+                                   "AND period_start = $3";
+    return db_.exec(sql, pg_params().add(customer_id).add(feature).add(period_start)).real(0, 0);
+}
+
+std::int64_t postgres_store::billed_usage(const std::string& customer_id, const std::string& feature, std::int64_t period_start) {
+    static const char* const sql = "SELECT quantity FROM billed_usage WHERE customer_id = $1 AND feature = $2 AND period_start = $3";
+    auto r = db_.exec(sql, pg_params().add(customer_id).add(feature).add(period_start));
+    return r.rows() > 0 ? r.integer(0, 0) : 0;
+}
+
+void postgres_store::set_billed_usage(const std::string& customer_id, const std::string& feature, std::int64_t period_start,
+                                      std::int64_t quantity) {
+    writing();
+    static const char* const sql = "INSERT INTO billed_usage (customer_id, feature, period_start, quantity) VALUES ($1, $2, $3, $4) "
+                                   "ON CONFLICT (customer_id, feature, period_start) DO UPDATE SET quantity = EXCLUDED.quantity";
+    db_.exec(sql, pg_params().add(customer_id).add(feature).add(period_start).add(quantity));
+}
+
+std::vector<payment_method_row> postgres_store::payment_methods(const std::string& org, const std::string& customer_id) {
+    static const char* const sql =
+        "SELECT id, org, customer_id, provider, type, card_last4, card_brand, card_exp_month, card_exp_year, is_default, "
+        "is_valid, created_at FROM payment_methods WHERE org = $1 AND customer_id = $2 ORDER BY created_at, id";
+    auto r = db_.exec(sql, pg_params().add(org).add(customer_id));
+    std::vector<payment_method_row> out;
+    for (int i = 0; i < r.rows(); ++i)
+        out.push_back({r.text(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), r.text(i, 4), r.optional_text(i, 5),
+                       r.optional_text(i, 6), r.optional_integer(i, 7), r.optional_integer(i, 8), r.boolean(i, 9),
+                       r.boolean(i, 10), r.integer(i, 11)});
+    return out;
+}
+
+void postgres_store::insert_payment_method(const payment_method_row& m) {
+    writing();
+    static const char* const sql =
+        "INSERT INTO payment_methods (id, org, customer_id, provider, type, card_last4, card_brand, card_exp_month, "
+        "card_exp_year, is_default, is_valid, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+    db_.exec(sql, pg_params().add(m.id).add(m.org).add(m.customer_id).add(m.provider).add(m.type).add(m.card_last4)
+                      .add(m.card_brand).add(m.card_exp_month).add(m.card_exp_year).add(m.is_default).add(m.is_valid)
+                      .add(m.created_at));
+}
+
+void postgres_store::clear_default_payment_method(const std::string& customer_id) {
+    writing();
+    static const char* const sql = "UPDATE payment_methods SET is_default = FALSE WHERE customer_id = $1";
+    db_.exec(sql, pg_params().add(customer_id));
+}
+
+bool postgres_store::delete_payment_method(const std::string& org, const std::string& customer_id, const std::string& id) {
+    writing();
+    static const char* const sql = "DELETE FROM payment_methods WHERE id = $1 AND customer_id = $2 AND org = $3 RETURNING id";
+    return db_.exec(sql, pg_params().add(id).add(customer_id).add(org)).rows() > 0;
+}
+
+std::int64_t postgres_store::count_invoices(const std::string& org) {
+    // The count numbers the next invoice: two units invoicing in one organisation take turns.
+    if (access_ == pg_access::write) lock('n', org, "");
+    static const char* const sql = "SELECT COUNT(*) FROM invoices WHERE org = $1";
+    return db_.exec(sql, pg_params().add(org)).integer(0, 0);
+}
+
+void postgres_store::insert_invoice(const invoice_row& i) {
+    writing();
+    static const char* const sql =
+        "INSERT INTO invoices (" INVOICE_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)";
+    db_.exec(sql, pg_params().add(i.id).add(i.org).add(i.customer_id).add(i.number).add(i.status).add(i.currency)
+                      .add(i.subtotal).add(i.total).add(i.amount_paid).add(i.amount_due).add(i.period_start)
+                      .add(i.period_end).add(i.usage_window_end).add(i.due_at).add(i.created_at).add(i.updated_at)
+                      .add(i.paid_at));
+    static const char* const item_sql =
+        "INSERT INTO invoice_items (id, invoice_id, position, feature, description, quantity, unit_price, amount, "
+        "period_start, period_end, metadata) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+    std::int64_t position = 0;
+    for (const auto& it : i.items)
+        db_.exec(item_sql, pg_params().add(it.id).add(i.id).add(position++).add(it.feature).add(it.description)
+                               .add(it.quantity).add(it.unit_price).add(it.amount).add(it.period_start).add(it.period_end)
+                               .add(it.metadata));
+}
+
+std::optional<invoice_row> postgres_store::invoice(const std::string& org, const std::string& id) {
+    if (access_ == pg_access::write) lock('i', org, id);   // one payment of it at a time
+    static const char* const sql = "SELECT " INVOICE_COLUMNS " FROM invoices WHERE org = $1 AND id = $2";
+    auto r = db_.exec(sql, pg_params().add(org).add(id));
+    if (r.rows() == 0) return std::nullopt;
+    auto i = read_invoice(r, 0);
+    read_invoice_items(db_, i);
+    return i;
+}
+
+std::vector<invoice_row> postgres_store::invoices(const std::string& org, const std::string& customer_id,
+                                                  const std::optional<std::pair<std::int64_t, std::string>>& before,
+                                                  std::int64_t limit) {
+    // As in SQLite: without a cursor the bound is (INT64_MAX, ''), after every row.
+    static const char* const sql = "SELECT " INVOICE_COLUMNS " FROM invoices WHERE org = $1 AND customer_id = $2 "
+                                   "AND (created_at, id) < ($3, $4) ORDER BY created_at DESC, id DESC LIMIT $5";
+    pg_params p;
+    p.add(org).add(customer_id);
+    if (before) p.add(before->first).add(before->second);
+    else p.add(std::numeric_limits<std::int64_t>::max()).add("");
+    p.add(limit);
+    auto r = db_.exec(sql, p);
+    std::vector<invoice_row> out;
+    for (int k = 0; k < r.rows(); ++k) out.push_back(read_invoice(r, k));
+    for (auto& i : out) read_invoice_items(db_, i);
+    return out;
+}
+
+void postgres_store::update_invoice_payment(const invoice_row& i) {
+    writing();
+    static const char* const sql = "UPDATE invoices SET status = $2, amount_paid = $3, amount_due = $4, paid_at = $5, "
+                                   "updated_at = $6 WHERE id = $1";
+    db_.exec(sql, pg_params().add(i.id).add(i.status).add(i.amount_paid).add(i.amount_due).add(i.paid_at).add(i.updated_at));
+}
+
+void postgres_store::insert_payment_session(const payment_session_row& p) {
+    writing();
+    static const char* const sql = "INSERT INTO payment_sessions (token, org, customer_id, kind, payload, status, created_at) "
+                                   "VALUES ($1, $2, $3, $4, $5, $6, $7)";
+    db_.exec(sql, pg_params().add(p.token).add(p.org).add(p.customer_id).add(p.kind).add(p.payload).add(p.status)
+                      .add(p.created_at));
+}
+
+std::optional<payment_session_row> postgres_store::payment_session(const std::string& token) {
+    if (access_ == pg_access::write) lock('p', "", token);   // one fetch of the page completes it
+    static const char* const sql = "SELECT token, org, customer_id, kind, payload, status, created_at FROM payment_sessions "
+                                   "WHERE token = $1";
+    auto r = db_.exec(sql, pg_params().add(token));
+    if (r.rows() == 0) return std::nullopt;
+    return payment_session_row{r.text(0, 0), r.text(0, 1), r.text(0, 2), r.text(0, 3), r.text(0, 4), r.text(0, 5), r.integer(0, 6)};
+}
+
+void postgres_store::set_payment_session_status(const std::string& token, const std::string& status) {
+    writing();
+    static const char* const sql = "UPDATE payment_sessions SET status = $2 WHERE token = $1";
+    db_.exec(sql, pg_params().add(token).add(status));
+}
+
+// ---- customer events and webhooks (issue #18) ----
+
+void postgres_store::append_event(event_row& e) {
+    writing();
+    // Several instances append at once: the organisation's event lock, held to COMMIT, makes the
+    // units that append take turns, and the read after it (READ COMMITTED: a new snapshot per
+    // statement) sees the last number committed, so numbers are 1, 2, 3, … without a gap or a
+    // repeat, in commit order. The primary key (org, seq) would turn a repeat into 23505, which
+    // the engine re-runs. Taken at the event, the unit's last step, so it is held shortly.
+    lock('v', e.org, "");
+    static const char* const next_sql = "SELECT COALESCE(MAX(seq), 0) + 1 FROM events WHERE org = $1";
+    e.seq = db_.exec(next_sql, pg_params().add(e.org)).integer(0, 0);
+    static const char* const sql = "INSERT INTO events (" EVENT_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7)";
+    db_.exec(sql, pg_params().add(e.id).add(e.org).add(e.seq).add(e.type).add(e.customer_id).add(e.created_at).add(e.data));
+    // As in SQLite: types is ",a,b,", matched with LIKE, case-insensitively as SQLite's LIKE is.
+    static const char* const outbox_sql =
+        "INSERT INTO webhook_deliveries (endpoint_id, event_id, org, seq, status, attempts, next_attempt_at, updated_at) "
+        "SELECT id, $2, $1, $3, 'pending', 0, $4, $4 FROM webhook_endpoints "
+        "WHERE org = $1 AND (types = '' OR types ILIKE '%,' || $5 || ',%')";
+    db_.exec(outbox_sql, pg_params().add(e.org).add(e.id).add(e.seq).add(e.created_at).add(e.type));
+}
+
+std::vector<event_row> postgres_store::list_events(const event_page_query& q) {
+    std::string types;
+    for (const auto& t : q.types) types += "," + t;
+    if (!types.empty()) types += ",";
+    static const char* const sql = "SELECT " EVENT_COLUMNS " FROM events WHERE org = $1 AND seq > $2 "
+                                   "AND ($3::text IS NULL OR customer_id = $3) AND ($4 = '' OR $4 ILIKE '%,' || type || ',%') "
+                                   "ORDER BY seq LIMIT $5";
+    auto r = db_.exec(sql, pg_params().add(q.org).add(q.after_seq).add(q.customer_id).add(types).add(q.limit));
+    std::vector<event_row> out;
+    for (int i = 0; i < r.rows(); ++i) out.push_back(read_event(r, i));
+    return out;
+}
+
+std::int64_t postgres_store::prune_events(std::int64_t before_ms) {
+    writing();
+    static const char* const failed_sql =
+        "DELETE FROM webhook_deliveries d WHERE status = 'failed' AND EXISTS (SELECT 1 FROM events e "
+        "WHERE e.org = d.org AND e.seq = d.seq AND e.created_at < $1)";
+    db_.exec(failed_sql, pg_params().add(before_ms));
+    // Never an organisation's last event, so a number is never handed out twice.
+    static const char* const sql =
+        "WITH gone AS (DELETE FROM events WHERE created_at < $1 AND NOT EXISTS "
+        "(SELECT 1 FROM webhook_deliveries d WHERE d.org = events.org AND d.seq = events.seq) "
+        "AND seq < (SELECT MAX(seq) FROM events last WHERE last.org = events.org) RETURNING 1) SELECT COUNT(*) FROM gone";
+    return db_.exec(sql, pg_params().add(before_ms)).integer(0, 0);
+}
+
+void postgres_store::insert_webhook_endpoint(const webhook_endpoint_row& w) {
+    writing();
+    static const char* const sql = "INSERT INTO webhook_endpoints (" ENDPOINT_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+    db_.exec(sql, pg_params().add(w.id).add(w.org).add(w.url).add(w.types).add(w.secret).add(w.previous_secret)
+                      .add(w.previous_secret_expires_at).add(w.created_at).add(w.from_command_line));
+}
+
+void postgres_store::update_webhook_endpoint(const webhook_endpoint_row& w) {
+    writing();
+    static const char* const sql = "UPDATE webhook_endpoints SET url = $2, types = $3, secret = $4, previous_secret = $5, "
+                                   "previous_secret_expires_at = $6 WHERE id = $1";
+    db_.exec(sql, pg_params().add(w.id).add(w.url).add(w.types).add(w.secret).add(w.previous_secret)
+                      .add(w.previous_secret_expires_at));
+}
+
+std::vector<webhook_endpoint_row> postgres_store::webhook_endpoints(const std::string& org) {
+    static const char* const sql = "SELECT " ENDPOINT_COLUMNS " FROM webhook_endpoints WHERE $1 = '' OR org = $1 "
+                                   "ORDER BY created_at, id";
+    return read_endpoints(db_.exec(sql, pg_params().add(org)));
+}
+
+std::optional<webhook_endpoint_row> postgres_store::webhook_endpoint(const std::string& org, const std::string& id) {
+    // Looked up before each change of it (rotation, deletion, the command line's endpoints that
+    // instances starting together each create): those take turns.
+    if (access_ == pg_access::write) lock('w', org, id);
+    static const char* const sql = "SELECT " ENDPOINT_COLUMNS " FROM webhook_endpoints WHERE org = $1 AND id = $2";
+    auto rows = read_endpoints(db_.exec(sql, pg_params().add(org).add(id)));
+    if (rows.empty()) return std::nullopt;
+    return std::move(rows.front());
+}
+
+void postgres_store::delete_webhook_endpoint(const std::string& org, const std::string& id) {
+    writing();
+    static const char* const outbox_sql = "DELETE FROM webhook_deliveries WHERE endpoint_id = $1 AND endpoint_id IN "
+                                          "(SELECT id FROM webhook_endpoints WHERE org = $2)";
+    db_.exec(outbox_sql, pg_params().add(id).add(org));
+    static const char* const claim_sql = "DELETE FROM webhook_claims WHERE endpoint_id = $1 AND endpoint_id IN "
+                                         "(SELECT id FROM webhook_endpoints WHERE org = $2)";
+    db_.exec(claim_sql, pg_params().add(id).add(org));
+    static const char* const sql = "DELETE FROM webhook_endpoints WHERE org = $1 AND id = $2";
+    db_.exec(sql, pg_params().add(org).add(id));
+}
+
+std::vector<webhook_delivery> postgres_store::pending_deliveries(const std::string& endpoint_id, std::int64_t limit) {
+    static const char* const sql =
+        "SELECT d.endpoint_id, d.attempts, d.next_attempt_at, e.id, e.org, e.seq, e.type, e.customer_id, e.created_at, e.data "
+        "FROM webhook_deliveries d JOIN events e ON e.org = d.org AND e.seq = d.seq "
+        "WHERE d.endpoint_id = $1 AND d.status = 'pending' ORDER BY d.seq LIMIT $2";
+    auto r = db_.exec(sql, pg_params().add(endpoint_id).add(limit));
+    std::vector<webhook_delivery> out;
+    for (int i = 0; i < r.rows(); ++i) out.push_back({r.text(i, 0), read_event(r, i, 3), r.integer(i, 1), r.integer(i, 2)});
+    return out;
+}
+
+std::optional<std::int64_t> postgres_store::first_pending_due(const std::string& endpoint_id) {
+    static const char* const sql = "SELECT next_attempt_at FROM webhook_deliveries WHERE endpoint_id = $1 AND status = 'pending' "
+                                   "ORDER BY seq LIMIT 1";
+    auto r = db_.exec(sql, pg_params().add(endpoint_id));
+    if (r.rows() == 0) return std::nullopt;
+    return r.integer(0, 0);
+}
+
+void postgres_store::record_webhook_attempts(const std::vector<webhook_attempt_outcome>& outcomes, std::int64_t now) {
+    writing();
+    using state = webhook_attempt_outcome::state;
+    static const char* const delivered_sql = "DELETE FROM webhook_deliveries WHERE endpoint_id = $1 AND seq = $2";
+    static const char* const sql = "UPDATE webhook_deliveries SET status = $3, attempts = $4, next_attempt_at = $5, "
+                                   "last_error = $6, updated_at = $7 WHERE endpoint_id = $1 AND seq = $2";
+    for (const auto& o : outcomes) {
+        if (o.status == state::delivered) {   // owed no more
+            db_.exec(delivered_sql, pg_params().add(o.endpoint_id).add(o.seq));
+            continue;
+        }
+        std::optional<std::string> error;
+        if (!o.last_error.empty()) error = o.last_error;
+        db_.exec(sql, pg_params().add(o.endpoint_id).add(o.seq).add(o.status == state::failed ? "failed" : "pending")
+                          .add(o.attempts).add(o.next_attempt_at).add(error).add(now));
+    }
+}
+
+std::int64_t postgres_store::pending_delivery_count() {
+    static const char* const sql = "SELECT COUNT(*) FROM webhook_deliveries WHERE status = 'pending'";
+    return db_.exec(sql, pg_params()).integer(0, 0);
+}
+
+bool postgres_store::claim_webhook_endpoint(const std::string& endpoint_id, const std::string& holder, std::int64_t lease_ms) {
+    writing();
+    // The database's clock, so the instances' clocks need not agree. A second claimer waits on
+    // the row until the first commits, then sees its claim (READ COMMITTED re-checks the WHERE).
+    static const char* const sql =
+        "INSERT INTO webhook_claims (endpoint_id, holder, expires_at) "
+        "VALUES ($1, $2, (extract(epoch FROM clock_timestamp()) * 1000)::bigint + $3) "
+        "ON CONFLICT (endpoint_id) DO UPDATE SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at "
+        "WHERE webhook_claims.holder = EXCLUDED.holder "
+        "OR webhook_claims.expires_at < (extract(epoch FROM clock_timestamp()) * 1000)::bigint RETURNING holder";
+    return db_.exec(sql, pg_params().add(endpoint_id).add(holder).add(lease_ms)).rows() > 0;
+}
+
+void postgres_store::release_webhook_endpoint(const std::string& endpoint_id, const std::string& holder) {
+    writing();
+    static const char* const sql = "DELETE FROM webhook_claims WHERE endpoint_id = $1 AND holder = $2";
+    db_.exec(sql, pg_params().add(endpoint_id).add(holder));
 }
 
 } // namespace owo::local

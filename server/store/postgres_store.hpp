@@ -84,6 +84,44 @@ public:
     std::optional<std::string> catalog(const std::string& org) override;
     void save_catalog(const std::string& org, const std::string& json) override;
 
+    // ---- Billing (issue #19) ----
+    double credit_balance(const std::string& customer_id, const std::string& credit_system) override;
+    void add_credits(const std::string& customer_id, const std::string& credit_system, double delta) override;
+    double period_usage(const std::string& customer_id, const std::string& feature, std::int64_t period_start) override;
+    std::int64_t billed_usage(const std::string& customer_id, const std::string& feature, std::int64_t period_start) override;
+    void set_billed_usage(const std::string& customer_id, const std::string& feature, std::int64_t period_start,
+                          std::int64_t quantity) override;
+    std::vector<payment_method_row> payment_methods(const std::string& org, const std::string& customer_id) override;
+    void insert_payment_method(const payment_method_row& m) override;
+    void clear_default_payment_method(const std::string& customer_id) override;
+    bool delete_payment_method(const std::string& org, const std::string& customer_id, const std::string& id) override;
+    std::int64_t count_invoices(const std::string& org) override;
+    void insert_invoice(const invoice_row& i) override;
+    std::optional<invoice_row> invoice(const std::string& org, const std::string& id) override;
+    std::vector<invoice_row> invoices(const std::string& org, const std::string& customer_id,
+                                      const std::optional<std::pair<std::int64_t, std::string>>& before,
+                                      std::int64_t limit) override;
+    void update_invoice_payment(const invoice_row& i) override;
+    void insert_payment_session(const payment_session_row& p) override;
+    std::optional<payment_session_row> payment_session(const std::string& token) override;
+    void set_payment_session_status(const std::string& token, const std::string& status) override;
+
+    // ---- customer events and webhooks (issue #18) ----
+    void append_event(event_row& e) override;
+    std::vector<event_row> list_events(const event_page_query& q) override;
+    std::int64_t prune_events(std::int64_t before_ms) override;
+    void insert_webhook_endpoint(const webhook_endpoint_row& w) override;
+    void update_webhook_endpoint(const webhook_endpoint_row& w) override;
+    std::vector<webhook_endpoint_row> webhook_endpoints(const std::string& org) override;
+    std::optional<webhook_endpoint_row> webhook_endpoint(const std::string& org, const std::string& id) override;
+    void delete_webhook_endpoint(const std::string& org, const std::string& id) override;
+    std::vector<webhook_delivery> pending_deliveries(const std::string& endpoint_id, std::int64_t limit) override;
+    std::optional<std::int64_t> first_pending_due(const std::string& endpoint_id) override;
+    void record_webhook_attempts(const std::vector<webhook_attempt_outcome>& outcomes, std::int64_t now) override;
+    std::int64_t pending_delivery_count() override;
+    bool claim_webhook_endpoint(const std::string& endpoint_id, const std::string& holder, std::int64_t lease_ms) override;
+    void release_webhook_endpoint(const std::string& endpoint_id, const std::string& holder) override;
+
 private:
     /// Locks (kind, org, key) for the rest of the transaction; false when this unit held it already.
     bool lock(char kind, const std::string& org, const std::string& key);

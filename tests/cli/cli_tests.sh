@@ -207,6 +207,16 @@ check 1 '' 'not_found: .*\(HTTP 404\)' -- customers delete no-such-customer
 check 2 '' 'takes 1 argument' -- customers delete
 check 2 '' 'option --purge takes no value' -- customers delete "$c4" --purge=yes
 
+# events tail: the events in order (the server is shared by this script alone: they start at 1).
+check 0 '^1  20[0-9T:.-]+Z  customer.created  ' '' -- events tail
+check 0 '  entity.added  .*  seat-1$' '' -- events tail --type entity.added
+lines_of_last 1
+check 0 '  entity.removed  ' '' -- events tail --type entity.added,entity.removed
+check 0 '"type":"entity.added"' '' -- events tail --type entity.added --json
+check 0 '' '' -- events tail --after 1000000
+lines_of_last 0
+check 2 '' "unknown event type 'nope'" -- events tail --type nope
+
 # Flags override the environment; the key is never echoed.
 check 1 '' '^owostack: unauthorized: .*\(HTTP 401\)' -- --key sk_test_wrong plans
 check 0 '^SLUG' '' -- --key "$OWOSTACK_SECRET_KEY" --url "$OWOSTACK_API_URL" --ca "$OWOSTACK_CA_FILE" plans

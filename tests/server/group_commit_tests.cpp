@@ -29,8 +29,9 @@ BOOST_AUTO_TEST_CASE(kill_9_during_a_write_storm_loses_no_acknowledged_write) {
             return owo::test::call(srv.port(), srv.ca_file(), r);
         };
         auto metrics = [&] { return ask({.target = "/metrics", .key = ""}).body; };
-        // No read has run yet: no read connection is open. One read opens one.
-        BOOST_TEST(metric_sample(metrics(), "owostack_store_pool_connections") == 0.0);
+        // No request has read yet: at most the webhook worker's outbox scan (a read unit) has
+        // opened a read connection. One read opens one.
+        BOOST_TEST(metric_sample(metrics(), "owostack_store_pool_connections") <= 1.0);
         BOOST_TEST(ask({.target = "/v1/customers?limit=1"}).status == 200);
         BOOST_TEST(metric_sample(metrics(), "owostack_store_pool_connections") >= 1.0);
 
