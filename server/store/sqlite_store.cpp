@@ -676,8 +676,8 @@ void sqlite_store::append_event(event_row& e) {
     // The next number is the organisation's last + 1, read from the page the insert writes
     // anyway: a separate counter row would be one more page in every commit (bench/README.md §9).
     // SQLite has one writer, so no two transactions read the same last; retention never prunes
-    // an organisation's last event, so a number is never handed out twice. (A store with
-    // concurrent writers bumps a counter row instead: INSERT … ON CONFLICT DO UPDATE … RETURNING.)
+    // an organisation's last event, so a number is never handed out twice. (The PostgreSQL store,
+    // with concurrent writers, takes the organisation's event lock before this read.)
     {
         auto s = db_.prepare("SELECT COALESCE(MAX(seq), 0) + 1 FROM events WHERE org = ?1");
         s.bind(1, e.org).step();

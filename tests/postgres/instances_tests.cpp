@@ -5,11 +5,13 @@
 #include <support/http_client.hpp>
 #include <support/local_server.hpp>
 #include <support/postgres.hpp>
+#include <support/webhook_receiver.hpp>
 
 #include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <set>
@@ -47,9 +49,68 @@ std::string create(const instances& on, int instance, const std::string& body) {
     return std::string(body_of(r).at("id").as_string());
 }
 
+/// Every event of the organisation, paged through GET /v1/events on `instance`.
+json::array all_events(const instances& on, int instance) {
+    json::array out;
+    for (std::int64_t after = 0;;) {
+        auto r = on.call(instance, {.target = "/v1/events?limit=100&after=" + std::to_string(after)});
+        BOOST_REQUIRE_MESSAGE(r.status == 200, r.body);
+        auto page = body_of(r);
+        for (auto& e : page.at("events").as_array()) out.push_back(e);
+        if (!page.at("hasMore").as_bool()) return out;
+        after = out.back().as_object().at("sequence").as_int64();
+    }
+}
+
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(several_instances)
+
+// Events (#18): creates racing on three instances form one sequence 1..n, without a gap or a
+// repeat, each create with its one event; and one endpoint gets each of them once, in order,
+// though three instances' delivery workers share the outbox.
+BOOST_AUTO_TEST_CASE(events_from_three_instances_form_one_gap_free_sequence_delivered_in_order) {
+    instances on(3);
+    webhook_receiver receiver;
+    auto made = on.call(0, {.method = "POST", .target = "/v1/webhook_endpoints",
+                            .body = R"({"url":")" + receiver.url() + R"(","types":["customer.created"]})"});
+    BOOST_REQUIRE_MESSAGE(made.status == 200, made.body);
+    constexpr int creates = 60;
+    auto answers = all_at_once(creates, [&](int i) {
+        return on.call(i, {.method = "POST", .target = "/v1/customers",
+                           .body = R"({"email":"ev-)" + std::to_string(i) + R"(@example.com"})"});
+    });
+    std::set<std::string> created;
+    for (const auto& r : answers) {
+        BOOST_TEST_REQUIRE(r.status == 200, r.body);
+        created.insert(std::string(body_of(r).at("id").as_string()));
+    }
+    for (int i = 0; i < 3; ++i) {   // every instance reads the same log
+        auto events = all_events(on, i);
+        BOOST_REQUIRE_EQUAL(events.size(), static_cast<std::size_t>(creates));
+        std::set<std::string> customers;
+        for (std::size_t k = 0; k < events.size(); ++k) {
+            const auto& e = events[k].as_object();
+            BOOST_TEST(e.at("sequence").as_int64() == static_cast<std::int64_t>(k + 1));
+            BOOST_TEST(e.at("type").as_string() == "customer.created");
+            customers.insert(std::string(e.at("customerId").as_string()));
+        }
+        BOOST_TEST((customers == created));
+    }
+    // Delivered once each, in sequence order (the endpoint answers at once, no instance dies:
+    // at-least-once has no reason to repeat one).
+    BOOST_TEST_REQUIRE(receiver.wait_until([&](const auto& got) { return got.size() >= creates; }, std::chrono::seconds(20)));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));   // a repeat would arrive now
+    auto got = receiver.received();
+    BOOST_TEST(got.size() == static_cast<std::size_t>(creates));
+    std::int64_t last = 0;
+    for (const auto& d : got) {
+        auto seq = json::parse(d.body).as_object().at("sequence").as_int64();
+        BOOST_TEST(seq == last + 1, "delivery of " << seq << " after " << last);
+        last = seq;
+    }
+}
+
 
 BOOST_AUTO_TEST_CASE(sixty_seat_adds_across_three_instances_fill_exactly_ten_seats) {
     instances on(3);
@@ -177,10 +238,17 @@ BOOST_AUTO_TEST_CASE(pool_metrics_are_served_and_move) {
         return std::stod(text.substr(at + series.size() + 2));
     };
     BOOST_TEST(metric("owostack_store_pool_connections") == 8.0);
-    BOOST_TEST(metric("owostack_store_pool_connections_in_use") == 0.0);
+    // The webhook worker's units (an outbox scan a second, the prune at start) come and go too:
+    // idle means none in use for a moment, and a create adds at least its own write.
+    auto in_use = metric("owostack_store_pool_connections_in_use");
+    for (int i = 0; i < 50 && in_use != 0.0; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        in_use = metric("owostack_store_pool_connections_in_use");
+    }
+    BOOST_TEST(in_use == 0.0);
     auto writes = metric(R"(owostack_store_units_total{kind="write",outcome="ok"})");
     create(on, 0, R"({"email":"metrics@example.com"})");
-    BOOST_TEST(metric(R"(owostack_store_units_total{kind="write",outcome="ok"})") == writes + 1);
+    BOOST_TEST(metric(R"(owostack_store_units_total{kind="write",outcome="ok"})") >= writes + 1);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
