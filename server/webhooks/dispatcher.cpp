@@ -201,12 +201,12 @@ struct webhook_dispatcher::impl {
             // A shared outbox reads the batch in a write unit that first claims (or renews) the
             // endpoint: only the holder posts, in order.
             if (!unit(opts.shared_outbox ? outbox_access::write : outbox_access::read, [&](store& s) {
-                    w.reset();
                     batch.clear();
-                    held = !opts.shared_outbox || s.claim_webhook_endpoint(endpoint_id, holder, lease().count());
-                    if (!held) return;
+                    // The endpoint (locked in a write unit) before its claim, in the order a
+                    // deletion takes them.
                     w = s.webhook_endpoint(org, endpoint_id);
-                    if (w) batch = s.pending_deliveries(endpoint_id, batch_size);
+                    held = !w || !opts.shared_outbox || s.claim_webhook_endpoint(endpoint_id, holder, lease().count());
+                    if (w && held) batch = s.pending_deliveries(endpoint_id, batch_size);
                 }))
                 break;
             if (!held) {   // another instance delivers it: retried after the idle scan

@@ -99,7 +99,7 @@ BOOST_AUTO_TEST_CASE(a_version_1_database_upgrades_in_place) {
     BOOST_TEST(plan.find("TEMP B-TREE") == std::string::npos);
     BOOST_TEST(plan.find("SCAN") == std::string::npos);
 
-    // Started again on version 2: nothing to migrate, everything there.
+    // Started again on the current version: nothing to migrate, everything there.
     local_server again(o);
     BOOST_TEST(body_of(ask(again, {.target = "/v1/customers/legacy-1"})).at("version").as_int64() == 2);
     again.stop();
