@@ -176,8 +176,19 @@ struct webhook_dispatcher::impl {
         unit(outbox_access::write, [&](store& s) { s.prune_events(before); });
     }
 
-    /// Posts the endpoint's pending deliveries in order until none is due or one fails.
+    /// Posts the endpoint's pending deliveries in order until none is due or one fails; then
+    /// the endpoint is idle again (whatever happened: an exception here must not end the thread).
     asio::awaitable<void> deliver(std::string org, std::string endpoint_id) {
+        try {
+            co_await deliver_queue(org, endpoint_id);
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "owostack-local: webhook delivery: %s\n", e.what());
+        }
+        active.erase(endpoint_id);
+        request_scan();   // events that arrived while this ran, or endpoints waiting for a slot
+    }
+
+    asio::awaitable<void> deliver_queue(const std::string& org, const std::string& endpoint_id) {
         endpoint_connection conn;
         for (bool more = true; more;) {
             std::optional<webhook_endpoint_row> w;
@@ -215,8 +226,6 @@ struct webhook_dispatcher::impl {
             if (!unit(outbox_access::write, [&](store& s) { s.record_webhook_attempts(outcomes, recorded_at); })) break;
         }
         conn.close();
-        active.erase(endpoint_id);
-        request_scan();   // events that arrived while this ran, or endpoints waiting for a slot
     }
 
     static bool aim(endpoint_connection& c, const std::string& url) {
