@@ -183,14 +183,29 @@ struct webhook_dispatcher::impl {
         unit(outbox_access::write, [&](store& s) { s.prune_events(before); });
     }
 
-    /// Posts the endpoint's pending deliveries in order until none is due or one fails.
     /// How long a claim on a shared outbox lasts: a post starts only while the claim outlasts it
     /// by the margin, so the claim never expires under a running post (the batch's next read
     /// renews it); an instance that died holds its endpoints at most this long.
     std::chrono::milliseconds lease() const { return 3 * opts.request_timeout + claim_margin; }
     static constexpr std::chrono::milliseconds claim_margin{5'000};
 
+    /// Posts the endpoint's pending deliveries in order until none is due or one fails; then
+    /// the endpoint is idle again (whatever happened: an exception here must not end the thread).
     asio::awaitable<void> deliver(std::string org, std::string endpoint_id) {
+        bool elsewhere = false;
+        try {
+            elsewhere = co_await deliver_queue(org, endpoint_id);
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "owostack-local: webhook delivery: %s\n", e.what());
+        }
+        active.erase(endpoint_id);
+        // Events that arrived while this ran, or endpoints waiting for a slot; an endpoint another
+        // instance holds waits for the idle scan instead.
+        if (!elsewhere) request_scan();
+    }
+
+    /// True when another instance holds the endpoint (a shared outbox).
+    asio::awaitable<bool> deliver_queue(const std::string& org, const std::string& endpoint_id) {
         endpoint_connection conn;
         bool claimed = false;   // on a shared outbox: this instance holds the endpoint
         for (bool more = true; more;) {
@@ -211,8 +226,7 @@ struct webhook_dispatcher::impl {
                 break;
             if (!held) {   // another instance delivers it: retried after the idle scan
                 held_elsewhere[endpoint_id] = std::chrono::steady_clock::now() + idle_scan;
-                active.erase(endpoint_id);
-                co_return;
+                co_return true;
             }
             claimed = opts.shared_outbox;
             if (!w || batch.empty() || batch.front().next_attempt_at > now_ms()) break;
@@ -248,8 +262,7 @@ struct webhook_dispatcher::impl {
         }
         conn.close();
         if (claimed) unit(outbox_access::write, [&](store& s) { s.release_webhook_endpoint(endpoint_id, holder); });
-        active.erase(endpoint_id);
-        request_scan();   // events that arrived while this ran, or endpoints waiting for a slot
+        co_return false;
     }
 
     static bool aim(endpoint_connection& c, const std::string& url) {
