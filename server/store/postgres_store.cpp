@@ -599,7 +599,9 @@ void postgres_store::insert_payment_session(const payment_session_row& p) {
 }
 
 std::optional<payment_session_row> postgres_store::payment_session(const std::string& token) {
-    if (access_ == pg_access::write) lock('p', "", token);   // one fetch of the page completes it
+    // One fetch of the page completes it: the token's lock, as subscription_by_token takes it
+    // (the checkout page looks the token up there first, so this one is already held).
+    if (access_ == pg_access::write) lock('t', "", token);
     static const char* const sql = "SELECT token, org, customer_id, kind, payload, status, created_at FROM payment_sessions "
                                    "WHERE token = $1";
     auto r = db_.exec(sql, pg_params().add(token));
