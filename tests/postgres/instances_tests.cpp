@@ -135,6 +135,36 @@ BOOST_AUTO_TEST_CASE(sixty_seat_adds_across_three_instances_fill_exactly_ten_sea
     }
 }
 
+// An instance killed while it holds an endpoint's claim: another instance takes the endpoint
+// over once the claim expires (3 × the post timeout + 5 s) and delivers what was not recorded.
+BOOST_AUTO_TEST_CASE(a_killed_holder_s_endpoint_is_taken_over_when_its_claim_expires) {
+    auto cluster = test_postgres_url();
+    BOOST_REQUIRE_MESSAGE(cluster, "run through postgres_test.sh (OWOSTACK_TEST_POSTGRES)");
+    auto url = fresh_postgres_database(*cluster);
+    local_server_options o{.catalog = OWOSTACK_SOURCE_DIR "/tests/postgres/catalog.json",
+                           .extra_args = {"--webhook-timeout-ms", "300", "--webhook-retry-base-ms", "100"},
+                           .store = url};
+    webhook_receiver receiver(0, webhook_receiver::mode::hang);
+    auto first = std::make_unique<local_server>(o);
+    auto call = [](const local_server& s, raw_request r) { return owo::test::call(s.port(), s.ca_file(), r); };
+    auto made = call(*first, {.method = "POST", .target = "/v1/webhook_endpoints", .body = R"({"url":")" + receiver.url() + "\"}"});
+    BOOST_REQUIRE_MESSAGE(made.status == 200, made.body);
+    BOOST_REQUIRE(call(*first, {.method = "POST", .target = "/v1/customers", .body = R"({"email":"held@example.com"})"}).status == 200);
+    // The first instance claimed the endpoint and is posting (the receiver never answers).
+    BOOST_TEST_REQUIRE(receiver.wait_until([](const auto& got) { return !got.empty(); }, std::chrono::seconds(10)));
+    first->kill_hard();
+    auto tried = receiver.received().size();
+    receiver.set_mode(webhook_receiver::mode::answer);
+    local_server second(o);
+    auto started = std::chrono::steady_clock::now();
+    BOOST_TEST_REQUIRE(receiver.wait_until([&](const auto& got) { return got.size() > tried; }, std::chrono::seconds(15)));
+    auto waited = std::chrono::steady_clock::now() - started;
+    BOOST_TEST_MESSAGE("taken over after " << std::chrono::duration_cast<std::chrono::milliseconds>(waited).count() << " ms");
+    auto got = receiver.received();
+    BOOST_TEST(json::parse(got.back().body).as_object().at("type").as_string() == "customer.created");
+    BOOST_TEST(json::parse(got.back().body).as_object().at("sequence").as_int64() == 1);
+}
+
 // Billing (#19): a sandbox card-setup page fetched on three instances at once saves one card.
 BOOST_AUTO_TEST_CASE(one_payment_page_fetched_on_three_instances_completes_once) {
     instances on(3);
