@@ -5,7 +5,8 @@
 # ROUNDS times each. Run through `bash bench/run.sh postgres`.
 # PostgreSQL runs durable (fsync, synchronous_commit and full_page_writes on: its defaults), on
 # this machine's disk, started by tests/support/postgres_cluster.sh. DURATION (seconds per wrk
-# run, default 10), ROUNDS (default 3), POOL (connections per instance, default 8).
+# run, default 10), ROUNDS (default 3), POOL (connections per instance, default 8), EVENTS
+# (on|off: customer events, #18; default on, so each create writes its event).
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 OWO_PACKAGES=(wrk curl postgresql-15)
 owo_install_deps
@@ -36,7 +37,8 @@ base="$(cat "$cluster/url")"
 # start_server STORE-ARGS...: one more owostack-local, its URL in urls.
 start_server() {
   local out="$work/out-${#pids[@]}"
-  "$server" --listen 127.0.0.1:0 --catalog "$OWO_ROOT/bench/catalog.json" --api-key "$BENCH_KEY:bench" "$@" \
+  "$server" --listen 127.0.0.1:0 --catalog "$OWO_ROOT/bench/catalog.json" --api-key "$BENCH_KEY:bench" \
+    --events "${EVENTS:-on}" "$@" \
     >"$out" 2>"$work/err-${#pids[@]}" &
   pids+=($!)
   for _ in $(seq 200); do grep -q '^owostack-local ready' "$out" && break; sleep 0.1; done
