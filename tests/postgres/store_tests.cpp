@@ -185,4 +185,127 @@ BOOST_AUTO_TEST_CASE(urls_in_logs_carry_no_password) {
     BOOST_TEST(redacted_url("postgres://db/x?password=s3cret&sslmode=require") == "postgres://db/x?password=***&sslmode=require");
 }
 
+// Billing (#19): balances add up, methods and invoices round trip (ids in byte order, items in
+// position order, the keyset bound), a missing method is not deleted.
+BOOST_AUTO_TEST_CASE(billing_rows_round_trip) {
+    fresh_db f;
+    postgres_store s(*f.db, pg_access::write);
+    s.insert_customer(customer("c1", 1));
+    BOOST_TEST(s.credit_balance("c1", "ai") == 0.0);
+    s.add_credits("c1", "ai", 200);
+    s.add_credits("c1", "ai", -2.5);
+    BOOST_TEST(s.credit_balance("c1", "ai") == 197.5);
+    s.add_usage("c1", "pages", "a", 10, 3);
+    s.add_usage("c1", "pages", "b", 10, 4);
+    BOOST_TEST(s.period_usage("c1", "pages", 10) == 7.0);
+    s.set_billed_usage("c1", "pages", 10, 5);
+    s.set_billed_usage("c1", "pages", 10, 7);
+    BOOST_TEST(s.billed_usage("c1", "pages", 10) == 7);
+
+    s.insert_payment_method({"pm_b", "org", "c1", "sandbox", "card", std::string("4242"), std::string("visa"), 12, 2034, true, true, 5});
+    s.insert_payment_method({"pm_a", "org", "c1", "sandbox", "provider_managed", std::nullopt, std::nullopt, std::nullopt,
+                             std::nullopt, false, true, 5});
+    s.clear_default_payment_method("c1");
+    auto methods = s.payment_methods("org", "c1");
+    BOOST_REQUIRE_EQUAL(methods.size(), 2u);
+    BOOST_TEST(methods[0].id == "pm_a");   // same created_at: by id
+    BOOST_TEST(!methods[0].card_last4);
+    BOOST_TEST(*methods[1].card_exp_year == 2034);
+    BOOST_TEST(!methods[1].is_default);
+    BOOST_TEST(!s.delete_payment_method("org", "c1", "pm_x"));
+    BOOST_TEST(s.delete_payment_method("org", "c1", "pm_a"));
+
+    for (int n = 1; n <= 3; ++n) {
+        invoice_row i{"inv_" + std::to_string(n), "org", "c1", "INV-0000" + std::to_string(n), "open", "USD"};
+        i.total = i.amount_due = 100 * n;
+        i.created_at = n == 3 ? 2 : 1;   // inv_1, inv_2 share a created_at
+        i.items = {{"it_" + std::to_string(n) + "b", i.id, "pages", "second", 1, 2, 2, 0, 1, std::nullopt},
+                   {"it_" + std::to_string(n) + "a", i.id, "pages", "first", 1, 3, 3, 0, 1, std::string(R"({"ratingModel":"package"})")}};
+        s.insert_invoice(i);
+    }
+    BOOST_TEST(s.count_invoices("org") == 3);
+    auto page = s.invoices("org", "c1", std::nullopt, 2);
+    BOOST_REQUIRE_EQUAL(page.size(), 2u);
+    BOOST_TEST(page[0].id == "inv_3");
+    BOOST_TEST(page[1].id == "inv_2");
+    BOOST_TEST(page[1].items.at(0).description == "second");   // in position order
+    auto rest = s.invoices("org", "c1", std::make_pair(page[1].created_at, page[1].id), 2);
+    BOOST_REQUIRE_EQUAL(rest.size(), 1u);
+    BOOST_TEST(rest[0].id == "inv_1");
+    auto paid = *s.invoice("org", "inv_1");
+    BOOST_TEST(*paid.items.at(1).metadata == R"({"ratingModel":"package"})");
+    paid.status = "paid";
+    paid.amount_paid = 100;
+    paid.amount_due = 0;
+    paid.paid_at = 9;
+    s.update_invoice_payment(paid);
+    BOOST_TEST(*s.invoice("org", "inv_1")->paid_at == 9);
+    BOOST_TEST(!s.invoice("other", "inv_1"));
+
+    s.insert_payment_session({"tok", "org", "c1", "addon", "{}", "open", 3});
+    s.set_payment_session_status("tok", "completed");
+    BOOST_TEST(s.payment_session("tok")->status == "completed");
+    BOOST_TEST(!s.payment_session("nope"));
+}
+
+// Events (#18): numbered per organisation, queued for the endpoints whose types match, listed
+// with filters, delivered out of the outbox, pruned but never an organisation's last; claims.
+BOOST_AUTO_TEST_CASE(events_outbox_and_claims) {
+    fresh_db f;
+    postgres_store s(*f.db, pg_access::write);
+    s.insert_webhook_endpoint({"we_all", "org", "http://127.0.0.1:1/h", "", "whsec_1", std::nullopt, std::nullopt, 1, false});
+    s.insert_webhook_endpoint({"we_upd", "org", "http://127.0.0.1:1/h", ",customer.updated,", "whsec_2", std::nullopt,
+                               std::nullopt, 2, true});
+    auto append = [&](std::string org, std::string type, std::string customer, std::int64_t at) {
+        event_row e{"evt_" + org + std::to_string(at), org, 0, std::move(type), std::move(customer), at, R"({"n":1})"};
+        s.append_event(e);
+        return e.seq;
+    };
+    BOOST_TEST(append("org", "customer.created", "c1", 10) == 1);
+    BOOST_TEST(append("org", "customer.updated", "c1", 11) == 2);
+    BOOST_TEST(append("other", "customer.created", "c9", 12) == 1);
+    BOOST_TEST(append("org", "customer.created", "c2", 13) == 3);
+
+    BOOST_TEST(s.list_events({.org = "org"}).size() == 3u);
+    BOOST_TEST(s.list_events({.org = "org", .after_seq = 2}).at(0).seq == 3);
+    BOOST_TEST(s.list_events({.org = "org", .types = {"customer.updated"}}).size() == 1u);
+    BOOST_TEST(s.list_events({.org = "org", .customer_id = std::string("c2")}).at(0).data == R"({"n":1})");
+
+    BOOST_TEST(s.pending_delivery_count() == 4);   // we_all: 3, we_upd: 1
+    auto all = s.pending_deliveries("we_all", 10);
+    BOOST_REQUIRE_EQUAL(all.size(), 3u);
+    BOOST_TEST(all[2].event.seq == 3);
+    BOOST_TEST(*s.first_pending_due("we_upd") == 11);
+    s.record_webhook_attempts({{"we_all", 1, webhook_attempt_outcome::state::delivered, 1, 10, ""},
+                               {"we_all", 2, webhook_attempt_outcome::state::retry, 1, 500, "HTTP 500"}},
+                              20);
+    BOOST_TEST(*s.first_pending_due("we_all") == 500);
+    s.record_webhook_attempts({{"we_all", 2, webhook_attempt_outcome::state::failed, 2, 500, "HTTP 500"}}, 30);
+    BOOST_TEST(s.pending_deliveries("we_all", 10).at(0).event.seq == 3);   // failed ones are stepped over
+
+    // Everything old: what no endpoint waits for goes, never an organisation's last.
+    s.delete_webhook_endpoint("org", "we_upd");
+    BOOST_TEST(!s.webhook_endpoint("org", "we_upd"));
+    s.record_webhook_attempts({{"we_all", 3, webhook_attempt_outcome::state::delivered, 1, 13, ""}}, 40);
+    BOOST_TEST(s.prune_events(1'000) == 2);   // org's 1 and 2 (2's failed delivery goes first); 3 and other's 1 stay
+    BOOST_TEST(s.list_events({.org = "org"}).size() == 1u);
+    BOOST_TEST(append("org", "customer.created", "c3", 14) == 4);   // numbers go on
+
+    auto w = *s.webhook_endpoint("org", "we_all");
+    w.previous_secret = w.secret;
+    w.previous_secret_expires_at = 99;
+    w.secret = "whsec_3";
+    s.update_webhook_endpoint(w);
+    BOOST_TEST(*s.webhook_endpoints("").at(0).previous_secret == "whsec_1");
+
+    BOOST_TEST(s.claim_webhook_endpoint("we_all", "A", 60'000));
+    BOOST_TEST(!s.claim_webhook_endpoint("we_all", "B", 60'000));
+    BOOST_TEST(s.claim_webhook_endpoint("we_all", "A", 60'000));   // renewed
+    s.release_webhook_endpoint("we_all", "B");                      // not B's: still A's
+    BOOST_TEST(!s.claim_webhook_endpoint("we_all", "B", 60'000));
+    s.release_webhook_endpoint("we_all", "A");
+    BOOST_TEST(s.claim_webhook_endpoint("we_all", "B", -1));        // already expired
+    BOOST_TEST(s.claim_webhook_endpoint("we_all", "A", 60'000));    // so another may take it
+}
+
 BOOST_AUTO_TEST_SUITE_END()
