@@ -23,14 +23,8 @@ stop() {
 trap 'stop; rm -rf "$work"' EXIT INT TERM
 trap 'echo "commit.sh: failed at line $LINENO; the server said:" >&2; cat "$work/err" >&2 2>/dev/null' ERR
 
-# wrk's summary as "req/s p50 p99" (latencies in ms).
-summary() {
-  awk '
-    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
-    $1 == "50%" { p50 = ms($2) } $1 == "99%" { p99 = ms($2) } $1 == "Requests/sec:" { rps = $2 }
-    / Non-2xx / { bad = $NF }
-    END { printf "%.0f %.2f %.2f %s\n", rps, p50, p99, (bad == "" ? 0 : bad) }'
-}
+# wrk's summary as "req/s p50 p99 non2xx" (latencies in ms).
+summary() { awk -f "$OWO_ROOT/bench/wrk/summary.awk"; }
 
 printf "%-12s %-8s %5s %10s %9s %9s %8s %10s\n" mode workload round "req/s" "p50 ms" "p99 ms" non-2xx "batch avg"
 for round in $(seq "${ROUNDS:-3}"); do

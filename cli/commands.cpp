@@ -12,7 +12,9 @@
 #include <charconv>
 #include <fstream>
 #include <iterator>
+#include <chrono>
 #include <ostream>
+#include <thread>
 
 namespace owo::cli {
 
@@ -148,6 +150,52 @@ void list_all(blocking_client& owo, const arguments& a, std::ostream& out, list_
     out << n << " customer" << (n == 1 ? "" : "s") << '\n';
 }
 
+/// --type a,b as event types (each must be known).
+std::vector<event_type> event_types_option(const arguments& a) {
+    std::vector<event_type> out;
+    auto text = a.value("type");
+    if (!text) return out;
+    std::string_view rest = *text;
+    while (!rest.empty()) {
+        auto comma = rest.find(',');
+        auto name = rest.substr(0, comma);
+        auto t = event_type::customer_created;
+        while (t != event_type::unknown && name != to_string(t)) t = static_cast<event_type>(static_cast<int>(t) + 1);
+        if (t == event_type::unknown) throw usage_error("--type: unknown event type '" + std::string(name) + "'");
+        out.push_back(t);
+        rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    }
+    return out;
+}
+
+/// `events tail`: the events after --after, oldest first, one line each; --follow keeps asking
+/// for newer ones every second (until interrupted).
+void tail_events(blocking_client& owo, const arguments& a, std::ostream& out) {
+    list_events_params p{.limit = 100, .after = integer_option(a, "after", 0, INT64_MAX).value_or(0),
+                         .types = event_types_option(a), .customer = a.value("customer")};
+    for (;;) {
+        auto page = owo.list_events(p);
+        for (const auto& e : page.events) {
+            p.after = e.sequence;
+            if (a.json) {
+                print_json(out, json::object{{"id", e.id}, {"type", e.type_text}, {"sequence", e.sequence},
+                                             {"createdAt", iso8601(e.created_at)},
+                                             {"customerId", e.customer_id ? json::value(*e.customer_id) : nullptr},
+                                             {"data", e.data}});
+                continue;
+            }
+            out << e.sequence << "  " << iso8601(e.created_at) << "  " << e.type_text << "  " << e.customer_id.value_or("-");
+            if (auto o = e.data.if_contains("object"); o && o->is_object())
+                if (auto id = o->as_object().if_contains("id"); id && id->is_string()) out << "  " << id->as_string().c_str();
+            out << '\n';
+        }
+        out << std::flush;
+        if (page.has_more) continue;
+        if (!a.flag("follow")) return;
+        std::this_thread::sleep_for(std::chrono::seconds(1));
+    }
+}
+
 const std::vector<option> list_options{
     {"email", "EMAIL", "only the customer with this email"},
     {"org", "ORG", "only customers of this external organisation id"},
@@ -242,6 +290,12 @@ std::vector<command> all_commands() {
                  [](blocking_client& owo, const arguments& a, std::ostream& out) {
                      show_customer(a, out, owo.bind_customer({.customer = a.arg(0), .external_id = a.arg(1)}).record());
                  }});
+    c.push_back({"events tail", {},
+                 {{"after", "SEQ", "only events after this sequence number (default 0: from the oldest kept)"},
+                  {"type", "TYPES", "only these event types, comma-separated (entity.added,entity.removed)"},
+                  {"customer", "ID", "only this customer's events (internal id)"},
+                  {"follow", "", "keep printing new events as they are written (poll every second)"}},
+                 "print customer events in order, one per line (owostack-local; --json: one per line)", tail_events});
     c.push_back({"entities list", {"CUSTOMER"}, {{"feature", "FEATURE", "only this feature's entities"}},
                  "list a customer's entities (seats)",
                  [](blocking_client& owo, const arguments& a, std::ostream& out) {

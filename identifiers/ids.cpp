@@ -58,13 +58,21 @@ std::string make_uuid_v4() {
     take_random(b.data());
     b[6] = static_cast<std::uint8_t>((b[6] & 0x0f) | 0x40);
     b[8] = static_cast<std::uint8_t>((b[8] & 0x3f) | 0x80);
-    static constexpr char hex[] = "0123456789abcdef";
-    std::string out;
+    std::string digits = lower_hex(b.data(), b.size()), out;
     out.reserve(36);
     for (std::size_t i = 0; i < b.size(); ++i) {
         if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
-        out.push_back(hex[b[i] >> 4]);
-        out.push_back(hex[b[i] & 0x0f]);
+        out.append(digits, 2 * i, 2);
+    }
+    return out;
+}
+
+std::string lower_hex(const unsigned char* bytes, std::size_t n) {
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string out(2 * n, '0');
+    for (std::size_t i = 0; i < n; ++i) {
+        out[2 * i] = hex[bytes[i] >> 4];
+        out[2 * i + 1] = hex[bytes[i] & 0x0f];
     }
     return out;
 }

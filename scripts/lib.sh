@@ -4,13 +4,19 @@ set -euo pipefail
 OWO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 OWO_BUILD_DIR="${OWOSTACK_BUILD_DIR:-$OWO_ROOT/build}"
 OWO_PACKAGES=(libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-test1.81-dev
-              libssl-dev libsqlite3-dev cmake g++ make ccache pkg-config)
+              libssl-dev libsqlite3-dev cmake g++ make ccache pkg-config
+              libpq-dev)
+# What only the tests need: a PostgreSQL 15 server for the postgres-store suites (without it they
+# print "skipped: postgres not available" and count as skipped).
+OWO_TEST_PACKAGES=(postgresql-15)
 
-# Installs the Debian packages that are missing (apt-get as root, sudo -n if possible);
-# otherwise prints the exact command and fails. Does nothing when all are present.
+# owo_install_deps [packages...] (default: OWO_PACKAGES): installs the Debian packages that are
+# missing (apt-get as root, sudo -n if possible); otherwise prints the exact command and fails.
+# Does nothing when all are present.
 owo_install_deps() {
-  local missing=() p
-  for p in "${OWO_PACKAGES[@]}"; do
+  local missing=() p wanted=("$@")
+  [ ${#wanted[@]} -eq 0 ] && wanted=("${OWO_PACKAGES[@]}")
+  for p in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
   done
   [ ${#missing[@]} -eq 0 ] && return 0

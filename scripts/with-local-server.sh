@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# with-local-server.sh [--db FILE] [--catalog FILE] [--api-key KEY:ORG]... -- COMMAND [ARGS...]
+# with-local-server.sh [--db FILE] [--catalog FILE] [--api-key KEY:ORG]... [--server-arg ARG]... -- COMMAND [ARGS...]
 # Starts owostack-local on a free loopback port, exports OWOSTACK_API_URL, OWOSTACK_CA_FILE
 # and OWOSTACK_SECRET_KEY for COMMAND, runs it, and always stops the server afterwards.
 # --api-key adds a key of another organisation (the exported key stays the default one).
@@ -7,12 +7,13 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 db=":memory:"
 catalog="$root/server/catalog.example.json"
-extra_keys=()
+server_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --db) db="$2"; shift 2 ;;
     --catalog) catalog="$2"; shift 2 ;;
-    --api-key) extra_keys+=(--api-key "$2"); shift 2 ;;
+    --api-key) server_args+=(--api-key "$2"); shift 2 ;;
+    --server-arg) server_args+=("$2"); shift 2 ;;   # passed to owostack-local as is
     --) shift; break ;;
     *) echo "with-local-server.sh: unknown option $1" >&2; exit 2 ;;
   esac
@@ -23,7 +24,7 @@ server="${OWOSTACK_LOCAL:-${OWOSTACK_BUILD_DIR:-$root/build}/server/owostack-loc
 
 key=sk_test_owostack_local
 out="$(mktemp)"
-"$server" --listen 127.0.0.1:0 --db "$db" --catalog "$catalog" --api-key "$key:local" "${extra_keys[@]}" >"$out" &
+"$server" --listen 127.0.0.1:0 --db "$db" --catalog "$catalog" --api-key "$key:local" ${server_args[@]+"${server_args[@]}"} >"$out" &
 pid=$!
 stop() {
   if kill -0 "$pid" 2>/dev/null; then

@@ -2,6 +2,8 @@
 #include "api/api.hpp"
 #include "http/http_server.hpp"
 #include "options.hpp"
+#include "store/postgres_engine.hpp"
+#include "webhooks/dispatcher.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -91,7 +93,7 @@ tls_material tls_for(const command_line& c) {
     if (!c.tls_cert.empty()) return {c.tls_cert, c.tls_cert, c.tls_key};
     fs::path dir = c.tls_dir;
     if (dir.empty()) {
-        if (c.db == ":memory:") {
+        if (c.db == ":memory:" || !c.store.empty()) {   // no database file to sit next to
             char tmpl[] = "/tmp/owostack-local-tls-XXXXXX";
             if (!::mkdtemp(tmpl)) throw std::runtime_error("cannot create a temporary TLS directory");
             dir = tmpl;
@@ -120,11 +122,40 @@ int main(int argc, char** argv) {
     }
     try {
         api_options ao;
-        ao.engine.store = cmd.db;
+        ao.engine.store = cmd.store.empty() ? cmd.db : cmd.store;
+        ao.engine.pool_size = cmd.store_pool_size;
+        ao.engine.acquire_timeout = std::chrono::milliseconds(cmd.store_acquire_timeout_ms);
         ao.engine.mode = cmd.commit_mode == "per-request" ? commit_mode::per_request : commit_mode::group;
         add_api_keys(cmd, ao);
         ao.catalog = load_catalog(cmd.catalog.empty() ? OWOSTACK_DEFAULT_CATALOG : cmd.catalog);
+        ao.events = cmd.events;
+        for (const auto& w : cmd.webhooks) ao.webhooks.push_back(parse_webhook_spec(w));
+        ao.webhook_secret = cmd.webhook_secret;
+        if (ao.webhook_secret.empty()) {
+            const char* env = std::getenv("OWOSTACK_WEBHOOK_SECRET");
+            ao.webhook_secret = env && *env ? env : "whsec_owostack_local";
+        }
         api app(std::move(ao));
+
+        // Declared after the api it reads through, so it stops first.
+        delivery_options delivery;
+        delivery.request_timeout = std::chrono::milliseconds(cmd.webhook_timeout_ms);
+        delivery.retry_base = std::chrono::milliseconds(cmd.webhook_retry_base_ms);
+        delivery.retry_cap = std::chrono::milliseconds(cmd.webhook_retry_cap_ms);
+        delivery.give_up_after = std::chrono::seconds(cmd.webhook_give_up_after_s);
+        delivery.max_in_flight = cmd.webhook_concurrency;
+        delivery.event_retention_days = cmd.event_retention_days;
+        delivery.ca_file = cmd.webhook_ca;
+        delivery.shared_outbox = !cmd.store.empty();   // --store: a database other instances may share
+        webhook_dispatcher dispatcher(
+            [&app](outbox_access kind, const std::function<void(store&)>& unit) {
+                app.run_store_unit(kind == outbox_access::write, unit);
+            },
+            delivery);
+        app.after_write([&dispatcher] { dispatcher.notify(); });
+        app.metrics().gauge("owostack_webhook_queue_depth", "Webhook deliveries waiting (pending in the outbox)",
+                            [&dispatcher] { return static_cast<double>(dispatcher.queue_depth()); });
+        dispatcher.start();
 
         server_options so;
         so.listen = parse_listen(cmd.listen);
@@ -167,14 +198,17 @@ int main(int argc, char** argv) {
 
         std::printf("owostack-local ready url=%s/v1 ca=%s\n", origin.c_str(), cmd.plain_http ? "" : so.tls.ca_file.c_str());
         std::fflush(stdout);
-        std::fprintf(stderr, "owostack-local: db=%s, %zu API key(s), commit-mode=%s%s\n", cmd.db.c_str(),
+        std::string where = cmd.store.empty() ? "db=" + cmd.db : "store=" + redacted_url(cmd.store);
+        std::fprintf(stderr, "owostack-local: %s, %zu API key(s), commit-mode=%s%s\n", where.c_str(),
                      cmd.api_keys.size() ? cmd.api_keys.size() : 1, cmd.commit_mode.c_str(), so.chaos ? ", CHAOS MODE" : "");
 
         std::vector<std::thread> pool;
         for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&] { ioc.run(); });
         ioc.run();
         for (auto& t : pool) t.join();
-        // Units still queued finish now, while the io_context their completions go to exists.
+        // The delivery worker first (it waits on the engine), then the units still queued finish
+        // now, while the io_context their completions go to exists.
+        dispatcher.stop();
         app.engine().stop();
         return 0;   // `app` closes the database on the way out
     } catch (const std::exception& e) {

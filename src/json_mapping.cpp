@@ -594,6 +594,84 @@ static std::string invalid_reason_of(const bind_customer_params& p) {
                           check_key(p.idempotency_key)});
 }
 
+// ---- customer events: mapping and rules (docs/protocol.md §4.15 [extension]) ---------------
+
+namespace {
+
+constexpr std::pair<event_type, const char*> event_type_names[] = {
+    {event_type::customer_created, "customer.created"},
+    {event_type::customer_updated, "customer.updated"},
+    {event_type::customer_deleted, "customer.deleted"},
+    {event_type::customer_bound, "customer.bound"},
+    {event_type::entity_added, "entity.added"},
+    {event_type::entity_removed, "entity.removed"},
+    {event_type::entity_restored, "entity.restored"},
+    {event_type::plan_attached, "plan.attached"},
+    {event_type::subscription_activated, "subscription.activated"},
+    {event_type::usage_limit_reached, "usage.limit_reached"},
+};
+
+event_type event_type_of(std::string_view text) {
+    for (const auto& [type, name] : event_type_names)
+        if (text == name) return type;
+    return event_type::unknown;
+}
+
+} // namespace
+
+const char* to_string(event_type t) noexcept {
+    for (const auto& [type, name] : event_type_names)
+        if (type == t) return name;
+    return "";
+}
+
+event tag_invoke(json::value_to_tag<event>, const json::value& jv) {
+    const auto& o = as_object(jv, "event");
+    event e;
+    e.id = req_string(o, "id");
+    e.type_text = req_string(o, "type");
+    e.type = event_type_of(e.type_text);
+    auto seq = opt_int(o, "sequence");
+    if (!seq) throw detail::decode_error("missing field 'sequence'");
+    e.sequence = *seq;
+    e.created_at = opt_time(o, "createdAt").value_or(time_point{});
+    e.organization = opt_string(o, "organization").value_or("");
+    e.customer_id = opt_string(o, "customerId");
+    e.data = opt_object(o, "data");
+    return e;
+}
+
+list_events_result tag_invoke(json::value_to_tag<list_events_result>, const json::value& jv) {
+    const auto& o = as_object(jv, "event list");
+    list_events_result r;
+    r.events = req_array<event>(o, "events");
+    r.has_more = opt_bool(o, "hasMore", false);
+    r.next_cursor = opt_string(o, "nextCursor");
+    return r;
+}
+
+static std::string invalid_reason_of(const list_events_params& p) {
+    if (p.limit && (*p.limit < 1 || *p.limit > 1000)) return "limit must be between 1 and 1000";
+    if (p.after && *p.after < 0) return "after must not be negative";
+    if (p.cursor && (p.cursor->empty() || p.cursor->find_first_not_of("0123456789") != std::string::npos))
+        return "cursor is not an event list cursor";
+    for (auto t : p.types)
+        if (t == event_type::unknown) return "types holds event_type::unknown";
+    return check_optional_identifier("customer", p.customer);
+}
+
+// The cursor is the last event's sequence: it becomes `after` (and wins over the one given,
+// which the pager's first page used).
+static void put_query(const list_events_params& p, detail::query_params& q) {
+    if (p.limit) q.add_owned("limit", std::to_string(*p.limit));
+    if (p.cursor) q.emplace_back("after", *p.cursor);
+    else if (p.after) q.add_owned("after", std::to_string(*p.after));
+    std::string types;
+    for (auto t : p.types) types += (types.empty() ? "" : ",") + std::string(to_string(t));
+    if (!types.empty()) q.add_owned("type", std::move(types));
+    if (p.customer) q.emplace_back("customer", *p.customer);
+}
+
 } // namespace owo
 
 // Last: the generic steps of every operation, which call the rules above.

@@ -60,7 +60,8 @@
     X(list_unresolved_customers, get, "customers/unresolved", list_customers_params, list_customers_result, read, client_scope, -,       extension, "")   \
     X(update_customer, patch, "customers/{customer}", update_customer_params, owo::customer, idempotent_write,     customer_scope, update,        extension, "")   \
     X(delete_customer, delete_, "customers/{customer}", delete_customer_params, delete_customer_result, idempotent_write, customer_scope, remove, extension, "") \
-    X(bind_customer, post, "customers/{customer}/bind", bind_customer_params, owo::customer, idempotent_write,     customer_scope, bind,          extension, "")
+    X(bind_customer, post, "customers/{customer}/bind", bind_customer_params, owo::customer, idempotent_write,     customer_scope, bind,          extension, "") \
+    X(list_events,   get,  "events",           list_events_params,   list_events_result,     read,                 client_scope,   -,             extension, "")
 
 namespace owo {
 
@@ -109,5 +110,7 @@ using customer_pager = pager<detail::op::list_customers, &list_customers_result:
 /// Every invoice of a customer, newest first, page by page: `owo::invoice_pager pages(client,
 /// {.customer = "cus_1", .limit = 50})` (include pager.hpp).
 using invoice_pager = pager<detail::op::billing_invoices, &billing_invoices_result::invoices>;
+/// Every event after a position, page by page: `owo::event_pager pages(client, {.after = 0})`.
+using event_pager = pager<detail::op::list_events, &list_events_result::events>;
 
 } // namespace owo

@@ -11,3 +11,4 @@
 #include <owostack/pager.hpp>
 #include <owostack/types.hpp>
 #include <owostack/wallet.hpp>
+#include <owostack/webhook.hpp>

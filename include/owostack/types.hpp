@@ -315,6 +315,48 @@ struct bind_customer_params {
     std::optional<std::string> idempotency_key;
 };
 
+// ---- customer events (owostack-local extension, issue #18; docs/protocol.md §4.15) -----------
+
+/// The types of customer events; `unknown` for types this SDK version does not know.
+enum class event_type {
+    customer_created, customer_updated, customer_deleted, customer_bound,
+    entity_added, entity_removed, entity_restored,
+    plan_attached, subscription_activated, usage_limit_reached,
+    unknown
+};
+
+/// "customer.created", …; "" for unknown.
+const char* to_string(event_type t) noexcept;
+
+/// One event of an organisation's log, as GET /v1/events lists it and webhooks post it.
+/// Typed views of `data`: owo::customer_event_of / owo::entity_event_of (webhook.hpp).
+struct event {
+    std::string id;                            ///< "evt_…": de-duplicate deliveries by it
+    event_type type = event_type::unknown;
+    std::string type_text;                     ///< as sent
+    std::int64_t sequence = 0;                 ///< 1, 2, 3, … per organisation, no gaps
+    time_point created_at{};
+    std::string organization;
+    std::optional<std::string> customer_id;    ///< the internal customer id
+    boost::json::object data;                  ///< the resource after the change (data.object) and more
+};
+
+/// GET /v1/events: the events after a sequence number, oldest first.
+struct list_events_params {
+    std::optional<int> limit;                  ///< 1..1000 (server default 100)
+    std::optional<std::string> cursor;         ///< a previous page's next_cursor
+    std::optional<std::int64_t> after;         ///< >= 0: events with a greater sequence; not with cursor
+    std::vector<event_type> types;             ///< empty: every type
+    std::optional<std::string> customer;       ///< only this customer's (internal id)
+};
+
+/// One page of events. owo::event_pager (pager.hpp) walks them all.
+struct list_events_result {
+    std::vector<event> events;
+    std::optional<std::string> next_cursor;    ///< the last event's sequence, set while has_more
+    bool has_more = false;
+};
+
 // ---- JSON mapping (Boost.JSON conversions, defined in src/json_mapping.cpp) ------------------
 // Requests omit absent optionals (never null); results tolerate unknown fields and accept
 // null where a field is absent.
@@ -340,5 +382,7 @@ entity tag_invoke(boost::json::value_to_tag<entity>, const boost::json::value&);
 list_entities_result tag_invoke(boost::json::value_to_tag<list_entities_result>, const boost::json::value&);
 list_customers_result tag_invoke(boost::json::value_to_tag<list_customers_result>, const boost::json::value&);
 delete_customer_result tag_invoke(boost::json::value_to_tag<delete_customer_result>, const boost::json::value&);
+event tag_invoke(boost::json::value_to_tag<event>, const boost::json::value&);
+list_events_result tag_invoke(boost::json::value_to_tag<list_events_result>, const boost::json::value&);
 
 } // namespace owo

@@ -5,6 +5,9 @@
 #include "api/route_table.hpp"
 #include "domain/body_validator.hpp"
 #include "routes/routes.hpp"
+#include "store/postgres_engine.hpp"
+
+#include "ids.hpp"
 
 #include <boost/beast/http/field.hpp>
 #include <boost/json/parse.hpp>
@@ -51,13 +54,7 @@ std::string sha256_hex(std::string_view a, std::string_view b, std::string_view 
     EVP_DigestUpdate(ctx, c.data(), c.size());
     EVP_DigestFinal_ex(ctx, md, &len);
     EVP_MD_CTX_free(ctx);
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string out(2 * len, '0');
-    for (unsigned i = 0; i < len; ++i) {
-        out[2 * i] = digits[md[i] >> 4];
-        out[2 * i + 1] = digits[md[i] & 0xf];
-    }
-    return out;
+    return owo::detail::lower_hex(md, len);
 }
 
 /// /^application\/([a-z-]+\+)?json\b/i, the hosted routes' test for a JSON content type.
@@ -87,6 +84,10 @@ std::vector<std::string> segments_of(const urls::url_view& u) {
 reply wrong_method(const route_match& m) {
     if (m.on_path->needs != scope::public_page) return reply_for(domain_error{error_kind::no_such_page});
     return reply_for(domain_error{error_kind::method_not_allowed, "Method Not Allowed"});
+}
+
+reply store_unavailable_reply() {
+    return reply{503, "application/json", R"({"success":false,"error":"Store unavailable","status":"unavailable"})"};
 }
 
 /// The request's X-Request-Id when it is a sane token (echoed), else a fresh random one.
@@ -138,7 +139,7 @@ struct api::request_metrics {
 api::api(api_options opts)
     : opts_(std::move(opts)), request_metrics_(std::make_unique<request_metrics>(request_metrics{metrics_})),
       engine_(opts_.open_engine ? opts_.open_engine(opts_.engine, metrics_) : open_store_engine(opts_.engine, metrics_)),
-      catalogs_(std::make_shared<const catalog_map>()) {
+      catalogs_(std::make_shared<const catalog_map>()), shared_store_(is_postgres_url(opts_.engine.store)) {
     // Each organisation keeps the catalog it has (synced before or loaded on an earlier
     // start) with the catalog file merged in: created and updated, never deleted.
     std::set<std::string> orgs;
@@ -150,6 +151,8 @@ api::api(api_options opts)
             if (auto stored = s.catalog(org)) doc = json::parse(*stored).as_object();
             merge_catalog(doc, opts_.catalog);
             s.save_catalog(org, json::serialize(doc));
+            static const catalog none;   // the endpoints need no catalog
+            configure_command_line_endpoints({s, none, org, now_ms(), opts_.events}, opts_.webhooks, opts_.webhook_secret);
         });
         install_catalog(org, std::move(doc));
     }
@@ -165,11 +168,27 @@ std::shared_ptr<const catalog_map> api::catalogs() const {
 }
 
 void api::install_catalog(const std::string& org, json::object doc) {
+    std::string text = shared_store_ ? json::serialize(doc) : std::string();
     auto cat = std::make_shared<const catalog>(std::move(doc));
     std::lock_guard lock(catalogs_mutex_);
+    if (shared_store_) catalog_texts_[org] = std::move(text);
     auto next = std::make_shared<catalog_map>(*catalogs_);
     (*next)[org] = std::move(cat);
     catalogs_ = std::move(next);
+}
+
+void api::refresh_catalog(const std::string& org, store& s) {
+    auto stored = s.catalog(org);
+    if (!stored) return;
+    {
+        std::lock_guard lock(catalogs_mutex_);
+        if (catalog_texts_[org] == *stored) return;
+    }
+    install_catalog(org, json::parse(*stored).as_object());
+}
+
+void api::run_store_unit(bool write, const std::function<void(store&)>& unit) {
+    run_blocking(*engine_, write ? unit_kind::write : unit_kind::read, unit);
 }
 
 bool api::is_api_route(std::string_view target) {
@@ -213,6 +232,11 @@ void api::handle(const http_request& req, std::function<void(http_response)> don
                         if (failed) {
                             try {
                                 std::rethrow_exception(failed);
+                            } catch (const store_unavailable& e) {
+                                // Nothing was written (or, after a lost COMMIT, the client's retry
+                                // with its Idempotency-Key settles it): retryable, as /ready says.
+                                std::fprintf(stderr, "owostack-local: store unavailable: %s\n", e.what());
+                                return answer(store_unavailable_reply(), p->rt->pattern);
                             } catch (const std::exception& e) {
                                 return answer(internal_error(e.what()), p->rt->pattern);
                             } catch (...) {
@@ -221,6 +245,7 @@ void api::handle(const http_request& req, std::function<void(http_response)> don
                         }
                         // Committed: the synced catalog serves the requests that follow.
                         if (p->new_catalog) install_catalog(*p->org, std::move(*p->new_catalog));
+                        if (p->rt->write && after_write_) after_write_();   // events may wait for delivery
                         answer(std::move(p->answer), p->rt->pattern);
                     });
 }
@@ -240,7 +265,7 @@ std::variant<reply, std::shared_ptr<api::prepared>> api::prepare(const http_requ
     if (segs.size() == 1 && segs[0] == "ready" && verb == http::verb::get) {
         route_label = "/ready";
         if (engine_->ready()) return reply_for(json::object{{"status", "ready"}});
-        return reply{503, "application/json", R"({"success":false,"error":"Store unavailable","status":"unavailable"})"};
+        return store_unavailable_reply();
     }
     if (segs.size() == 1 && segs[0] == "metrics" && verb == http::verb::get)
         return route_label = "/metrics", reply{200, "text/plain; version=0.0.4; charset=utf-8", metrics_.render()};
@@ -326,9 +351,10 @@ void api::run_unit(prepared& p, store& s) {
     static const std::string no_org;
     static const catalog no_catalog;   // a public page belongs to no organisation
     p.new_catalog.reset();
+    if (shared_store_ && p.org) refresh_catalog(*p.org, s);
     auto all = catalogs();
     const catalog* cat = p.org ? all->at(*p.org).get() : &no_catalog;
-    request_context ctx{{s, *cat, p.org ? *p.org : no_org, p.now_ms}, opts_.public_url, p.body, p.query, p.params, *all,
+    request_context ctx{{s, *cat, p.org ? *p.org : no_org, p.now_ms, opts_.events}, opts_.public_url, p.body, p.query, p.params, *all,
                         std::nullopt};
     // One transaction per request: the handler's writes and the idempotency record commit
     // together, so a replay always matches what was written.

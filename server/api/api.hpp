@@ -12,6 +12,8 @@
 #include "http/metrics.hpp"
 #include "store/store_engine.hpp"
 
+#include "domain/webhook_endpoints.hpp"
+
 #include <boost/json/object.hpp>
 
 #include <functional>
@@ -31,6 +33,10 @@ struct api_options {
     std::string public_url;                        // base of checkout URLs, e.g. https://127.0.0.1:8443
     /// Opens the engine; unset: open_store_engine(engine, metrics). Tests give an engine of their own.
     std::function<std::unique_ptr<store_engine>(const store_engine_options&, metrics_registry&)> open_engine;
+    // Customer events and webhooks (issue #18)
+    bool events = true;                            // off: no event is written (to measure their cost)
+    std::vector<webhook_spec> webhooks;            // --webhook: every organisation's events go there
+    std::string webhook_secret;                    // what those endpoints sign with
 };
 
 class api {
@@ -65,6 +71,14 @@ public:
     /// True for routes that chaos mode may disturb (the API, not the checkout page).
     static bool is_api_route(std::string_view target);
 
+    /// Runs `unit` through the store engine and waits (the webhook outbox's reads and writes:
+    /// writes batch with the requests' and never take a second write connection). Never from
+    /// an engine thread.
+    void run_store_unit(bool write, const std::function<void(store&)>& unit);
+    /// Called after every committed write request (the webhook dispatcher's wake-up). Set
+    /// before serving.
+    void after_write(std::function<void()> f) { after_write_ = std::move(f); }
+
 private:
     struct prepared;
     struct request_metrics;
@@ -81,6 +95,14 @@ private:
     std::unique_ptr<store_engine> engine_;
     mutable std::mutex catalogs_mutex_;
     std::shared_ptr<const catalog_map> catalogs_;   // replaced whole after a committed /v1/sync
+
+    // Several instances on one store (PostgreSQL): a /v1/sync on another instance must serve here
+    // too, so each unit compares the stored catalog with the one installed (catalog_texts_, under
+    // catalogs_mutex_) and installs the stored one when they differ.
+    void refresh_catalog(const std::string& org, store& s);
+    bool shared_store_ = false;
+    std::map<std::string, std::string> catalog_texts_;   // org -> the installed catalog's text
+    std::function<void()> after_write_;
 };
 
 } // namespace owo::local

@@ -3,6 +3,7 @@
 
 #include "domain/body_validator.hpp"
 #include "domain/customers.hpp"
+#include "domain/events.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -76,7 +77,9 @@ void soft_delete_customer(const tenant& t, customer_row& c, bool purge) {
         t.db.erase_idempotency_mentioning(t.org, c.id);
         changed = true;
     }
-    if (changed) save_customer(t, c);
+    if (!changed) return;
+    save_customer(t, c);
+    customer_deleted(t, c);
 }
 
 result<customer_row> customer_by_external_id_or_email(const tenant& t, const std::optional<std::string>& external_id,

@@ -1,6 +1,7 @@
 // Customer resolution and creation (see customers.hpp).
 #include "domain/customers.hpp"
 
+#include "domain/events.hpp"
 #include "domain/subscriptions.hpp"
 
 #include "ids.hpp"
@@ -63,6 +64,7 @@ customer_row create_customer(const tenant& t, const std::string& email, std::opt
     c.created_at = c.updated_at = t.now_ms;
     c.external_organization_id = std::move(external_organization_id);
     t.db.insert_customer(c);
+    customer_created(t, c);
     if (plans == auto_plans::skip) return c;
     // A paid plan waits for payment; either gets a 30-day period from now.
     for (const auto& p : t.cat.plans())

@@ -1,6 +1,8 @@
 // Grants, time-decided changes and plan switches (see subscriptions.hpp).
 #include "domain/subscriptions.hpp"
 
+#include "domain/events.hpp"
+
 #include "ids.hpp"
 
 #include <algorithm>
@@ -61,6 +63,7 @@ void settle_subscriptions(const tenant& t, const std::string& customer_id) {
             s.status = "active";
             s.period_end = s.period_start + period_length_ms(p ? p->interval : "monthly");
             t.db.update_subscription(s);
+            subscription_activated(t, s, "scheduled_start");
         }
 }
 
@@ -97,17 +100,21 @@ const char* switch_type(const plan_def* current, const plan_def& next) {
     return to > from ? "upgrade" : to < from ? "downgrade" : "lateral";
 }
 
-void activate_subscription(store& db, const catalog& cat, subscription_row sub, std::int64_t now_ms) {
-    if (const plan_def* plan = cat.plan(sub.plan_slug)) {
-        while (auto old = switchable_subscription(db, cat, sub.customer_id, *plan)) db.set_subscription_status(old->id, "canceled");
-        sub.period_end = now_ms + period_length_ms(plan->interval);
+void activate_subscription(const tenant& t, subscription_row sub) {
+    if (const plan_def* plan = t.cat.plan(sub.plan_slug)) {
+        while (auto old = switchable_subscription(t.db, t.cat, sub.customer_id, *plan))
+            t.db.set_subscription_status(old->id, "canceled");
+        sub.period_end = t.now_ms + period_length_ms(plan->interval);
     }
     sub.status = "active";
-    sub.period_start = now_ms;
-    db.update_subscription(sub);
+    sub.period_start = t.now_ms;
+    t.db.update_subscription(sub);
+    subscription_activated(t, sub, "checkout_paid");
 }
 
-void start_card_trial(store& db, subscription_row sub, std::int64_t now_ms) {
+void start_card_trial(const tenant& t, subscription_row sub) {
+    store& db = t.db;
+    const std::int64_t now_ms = t.now_ms;
     for (const char* status : granting_statuses)
         for (const auto& s : db.subscriptions(sub.customer_id, status))
             if (s.plan_slug == sub.plan_slug) {   // already on the plan: the card changes nothing
@@ -119,6 +126,7 @@ void start_card_trial(store& db, subscription_row sub, std::int64_t now_ms) {
     sub.status = "trialing";
     sub.period_start = now_ms;
     db.update_subscription(sub);
+    subscription_activated(t, sub, "trial_started");
 }
 
 } // namespace owo::local

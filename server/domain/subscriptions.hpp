@@ -48,9 +48,11 @@ const char* switch_type(const plan_def* current, const plan_def& next);
 /// handleTrialCreation): `sub` becomes the trialing subscription, ending at the trial end the
 /// attach computed (30 days from now if that is not between a minute and two years away),
 /// unless the customer already has a granting subscription to the plan. Nothing is cancelled.
-void start_card_trial(store& db, subscription_row sub, std::int64_t now_ms);
+/// `t` is the subscription's organisation (its events).
+void start_card_trial(const tenant& t, subscription_row sub);
 
 /// Activates `sub` now (a completed checkout), cancelling the subscription it replaces.
-void activate_subscription(store& db, const catalog& cat, subscription_row sub, std::int64_t now_ms);
+/// `t` is the subscription's organisation (its catalog and events).
+void activate_subscription(const tenant& t, subscription_row sub);
 
 } // namespace owo::local

@@ -15,6 +15,7 @@ struct tenant {
     const catalog& cat;
     const std::string& org;
     std::int64_t now_ms;
+    bool events = true;   // write customer events (issue #18); off only to measure their cost
 };
 
 } // namespace owo::local

@@ -7,6 +7,7 @@
 
 #include "domain/billing.hpp"
 #include "domain/customers.hpp"
+#include "domain/events.hpp"
 #include "domain/subscriptions.hpp"
 #include "domain/time.hpp"
 #include "http/json_text.hpp"
@@ -37,6 +38,7 @@ json::object start_trial(request_context& ctx, const customer_row& c, const plan
     auto sub = new_subscription(ctx, c.id, plan, "trialing");
     sub.period_end = ctx.now_ms + static_cast<std::int64_t>(plan.trial_days * day_ms);
     ctx.db.insert_subscription(sub);
+    plan_attached(ctx, sub, "trial");
     return {{"success", true},
             {"trial", true},
             {"message", js_number_text(plan.trial_days) + "-day trial activated"},
@@ -53,6 +55,7 @@ json::object start_card_trial_checkout(request_context& ctx, const customer_row&
     sub.checkout_token = owo::detail::make_uuid_v4();
     sub.period_end = ctx.now_ms + static_cast<std::int64_t>(plan.trial_days * day_ms);
     ctx.db.insert_subscription(sub);
+    plan_attached(ctx, sub, "trial");
     return {{"success", true},
             {"trial", true},
             {"trial_days", plan.trial_days},
@@ -86,6 +89,7 @@ json::object execute_switch(request_context& ctx, const customer_row& c, const p
         auto next = new_subscription(ctx, c.id, plan, "scheduled");
         next.period_start = existing->period_end;
         ctx.db.insert_subscription(next);
+        plan_attached(ctx, next, "downgrade");
         auto a = switched("downgrade", false);
         a["subscriptionId"] = existing->id;
         a["scheduledAt"] = existing->period_end;
@@ -97,6 +101,7 @@ json::object execute_switch(request_context& ctx, const customer_row& c, const p
         auto sub = new_subscription(ctx, c.id, plan, "active");
         sub.period_end = ctx.now_ms + 30 * day_ms;
         ctx.db.insert_subscription(sub);
+        plan_attached(ctx, sub, type);
         auto a = switched(type, false);
         a["subscriptionId"] = sub.id;
         a["message"] = "Switched to free plan " + plan.name;
@@ -105,6 +110,7 @@ json::object execute_switch(request_context& ctx, const customer_row& c, const p
     if (t == "lateral") {   // handleLateralSwitch: same subscription, the new plan's features now
         existing->plan_slug = plan.slug;
         ctx.db.update_subscription(*existing);
+        plan_attached(ctx, *existing, "lateral");
         auto a = switched("lateral", false);
         a["subscriptionId"] = existing->id;
         a["message"] = "Switched to " + plan.name + ". Features updated immediately.";
@@ -121,6 +127,7 @@ json::object execute_switch(request_context& ctx, const customer_row& c, const p
     auto sub = new_subscription(ctx, c.id, plan, "pending_checkout");
     sub.checkout_token = owo::detail::make_uuid_v4();
     ctx.db.insert_subscription(sub);
+    plan_attached(ctx, sub, type);
     auto a = switched(type, true);
     a["checkoutUrl"] = checkout_url(ctx, *sub.checkout_token);
     a["message"] = paid_upgrade ? "Checkout created for upgrade to " + plan.name : "Checkout created for " + plan.name;
@@ -170,9 +177,10 @@ route_result get_checkout(request_context& ctx) {
         return html_page{"<!doctype html><title>Owostack sandbox checkout</title><h1>Payment complete</h1><p>" + said + "</p>"};
     }
     auto cat = ctx.catalogs.find(sub->org);
-    if (sub->status == "pending_checkout" && cat != ctx.catalogs.end())
-        activate_subscription(ctx.db, *cat->second, *sub, ctx.now_ms);
-    if (sub->status == "pending_trial_checkout") start_card_trial(ctx.db, *sub, ctx.now_ms);
+    static const catalog no_catalog;
+    const tenant owner{ctx.db, cat != ctx.catalogs.end() ? *cat->second : no_catalog, sub->org, ctx.now_ms, ctx.events};
+    if (sub->status == "pending_checkout" && cat != ctx.catalogs.end()) activate_subscription(owner, *sub);
+    if (sub->status == "pending_trial_checkout") start_card_trial(owner, *sub);
     std::string page = "<!doctype html><title>Owostack sandbox checkout</title><h1>Payment complete</h1>"
                        "<p>Sandbox payment for plan '" + sub->plan_slug + "' succeeded; the subscription has started.</p>";
     return html_page{std::move(page)};

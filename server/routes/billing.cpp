@@ -65,14 +65,8 @@ route_result get_billing_invoices(request_context& ctx) {
     }
     auto who = customer_of_query(ctx, q);
     if (!who) return who.error();
-    auto rows = ctx.db.invoices(ctx.org, who->id, before, limit + 1);
-    bool more = trim_page(rows, limit);
-    json::array invoices;
-    for (const auto& i : rows) invoices.push_back(invoice_json(i));
-    return json::object{{"success", true},
-                        {"invoices", std::move(invoices)},
-                        {"hasMore", more},
-                        {"nextCursor", more ? json::value(encode_cursor(rows.back().created_at, rows.back().id)) : json::value(nullptr)}};
+    return page_answer(ctx.db.invoices(ctx.org, who->id, before, limit + 1), limit, "invoices", invoice_json,
+                       [](const invoice_row& i) { return encode_cursor(i.created_at, i.id); });
 }
 
 route_result post_billing_invoice_pay(request_context& ctx) {

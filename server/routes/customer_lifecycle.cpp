@@ -10,6 +10,7 @@
 
 #include "domain/customer_lifecycle.hpp"
 #include "domain/customers.hpp"
+#include "domain/events.hpp"
 #include "routes/query.hpp"
 
 #include <boost/json/serialize.hpp>
@@ -47,14 +48,8 @@ route_result list_page(request_context& ctx, bool unresolved_only) {
 
     page.limit = limit + 1;   // one more tells whether there is a next page
     page.offset = offset.value_or(0);
-    auto rows = ctx.db.list_customers(page);
-    bool more = trim_page(rows, limit);
-    json::array customers;
-    for (const auto& c : rows) customers.push_back(customer_fields(c));
-    return json::object{{"success", true},
-                        {"customers", std::move(customers)},
-                        {"hasMore", more},
-                        {"nextCursor", more ? json::value(encode_cursor(rows.back())) : json::value(nullptr)}};
+    return page_answer(ctx.db.list_customers(page), limit, "customers", customer_fields,
+                       [](const customer_row& c) { return encode_cursor(c); });
 }
 
 } // namespace
@@ -88,6 +83,7 @@ route_result patch_customer(request_context& ctx) {
     // Every check before the first write: a refused update changes nothing.
     auto c = live_customer(ctx, ctx.param("id"));
     if (!c) return customer_not_found();
+    const customer_row before = *c;
     if (expected && *expected != c->version)
         return domain_error{error_kind::conflict, "Customer version conflict",
                             {{"code", "version_conflict"}, {"currentVersion", c->version}}};
@@ -105,7 +101,10 @@ route_result patch_customer(request_context& ctx) {
     }
     if (name) c->name = *name;
     if (organization) c->external_organization_id = *organization;
-    if (name || email || metadata || organization) save_customer(ctx, *c);
+    if (name || email || metadata || organization) {
+        save_customer(ctx, *c);
+        customer_updated(ctx, before, *c);
+    }
     return customer_json(*c);
 }
 
@@ -140,6 +139,7 @@ route_result bind_customer(request_context& ctx) {
                                 {{"code", "external_id_taken"}}};
     c->external_id = external_id;
     save_customer(ctx, *c);
+    customer_bound(ctx, *c);
     return customer_json(*c);
 }
 

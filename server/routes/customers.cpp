@@ -4,6 +4,7 @@
 
 #include "domain/customer_lifecycle.hpp"
 #include "domain/customers.hpp"
+#include "domain/events.hpp"
 #include "routes/query.hpp"
 
 #include <boost/json/parse.hpp>
@@ -55,6 +56,7 @@ route_result post_customers(request_context& ctx) {
     // Found: shallow-merge metadata (keys are never deleted), replace the name if given;
     // the email of an existing customer never changes.
     auto& c = **r;
+    const customer_row before = c;
     if (metadata) {
         json::object merged = c.metadata ? json::parse(*c.metadata).as_object() : json::object();
         for (const auto& kv : *metadata) merged[kv.key()] = kv.value();
@@ -62,7 +64,10 @@ route_result post_customers(request_context& ctx) {
     }
     if (name) c.name = *name;
     if (organization) c.external_organization_id = organization;
-    if (metadata || name || organization) save_customer(ctx, c);
+    if (metadata || name || organization) {
+        save_customer(ctx, c);
+        customer_updated(ctx, before, c);
+    }
     return customer_json(c);
 }
 

@@ -6,6 +6,7 @@
 #include "routes/query.hpp"
 
 #include "domain/customers.hpp"
+#include "domain/events.hpp"
 #include "domain/subscriptions.hpp"
 #include "domain/time.hpp"
 
@@ -42,6 +43,16 @@ entity_key read_entity_key(body_validator& v) {
 
 } // namespace
 
+json::object entity_fields(const entity_row& e) {
+    return {{"id", e.entity},
+            {"featureId", e.feature},
+            {"name", string_or_null(e.name)},
+            {"email", string_or_null(e.email)},
+            {"metadata", json_or_null(e.metadata)},
+            {"status", e.status},
+            {"createdAt", iso8601(e.created_at)}};
+}
+
 route_result post_entities(request_context& ctx) {
     body_validator v(ctx.body, {"customer", "feature", "entity", "name", "email", "metadata"});
     auto [customer, feature, entity] = read_entity_key(v);
@@ -68,6 +79,7 @@ route_result post_entities(request_context& ctx) {
         if (email) existing->email = email;
         if (metadata) existing->metadata = json::serialize(*metadata);
         ctx.db.update_entity(*existing);
+        entity_changed(ctx, "entity.restored", *existing, count, limit);
         answer["restored"] = true;
     } else {
         if (limit && count + 1 > *limit) {
@@ -79,6 +91,7 @@ route_result post_entities(request_context& ctx) {
         if (metadata) row.metadata = json::serialize(*metadata);
         ctx.db.insert_entity(row);
         ++count;
+        entity_changed(ctx, "entity.added", row, count, limit);
     }
     answer["count"] = count;
     answer["limit"] = limit_json(limit);
@@ -99,7 +112,9 @@ route_result post_entities_remove(request_context& ctx) {
     if (!existing || existing->status != "active") return domain_error{error_kind::not_found, "Entity not found"};
     existing->status = "pending_removal";   // still counted and billed until the period ends
     ctx.db.update_entity(*existing);
-    return json::object{{"success", true}, {"entityId", entity}, {"count", ctx.db.count_entities(c.id, feature)}};
+    auto count = ctx.db.count_entities(c.id, feature);
+    entity_changed(ctx, "entity.removed", *existing, count, entity_limit(ctx, c.id, feature));
+    return json::object{{"success", true}, {"entityId", entity}, {"count", count}};
 }
 
 route_result get_entities(request_context& ctx) {
@@ -114,14 +129,7 @@ route_result get_entities(request_context& ctx) {
     if (feature && !ctx.cat.feature(*feature)) return domain_error{error_kind::not_found, "Feature not found"};
 
     json::array entities;
-    for (const auto& e : ctx.db.list_entities(who->id, feature))
-        entities.push_back(json::object{{"id", e.entity},
-                                        {"featureId", e.feature},
-                                        {"name", string_or_null(e.name)},
-                                        {"email", string_or_null(e.email)},
-                                        {"metadata", json_or_null(e.metadata)},
-                                        {"status", e.status},
-                                        {"createdAt", iso8601(e.created_at)}});
+    for (const auto& e : ctx.db.list_entities(who->id, feature)) entities.push_back(entity_fields(e));
     auto total = entities.size();
     return json::object{{"success", true}, {"entities", std::move(entities)}, {"total", total}};
 }

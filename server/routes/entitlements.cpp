@@ -4,6 +4,7 @@
 #include "routes/routes.hpp"
 
 #include "domain/customers.hpp"
+#include "domain/events.hpp"
 #include "domain/rating.hpp"
 #include "domain/subscriptions.hpp"
 #include "domain/time.hpp"
@@ -245,6 +246,9 @@ route_result evaluate(request_context& ctx, route_kind k, const access_request& 
         if (records) ctx.db.add_credits(c.id, credit->system, -value);
     } else if (allowed && records && value != 0 && !(how == outcome::overage && !track)) {
         ctx.db.add_usage(c.id, counted, entity_key, period.start, value);
+        // Usage only grows within a period, so it reaches the limit once.
+        if (limit && usage < static_cast<double>(*limit) && usage + value >= static_cast<double>(*limit))
+            usage_limit_reached(ctx, c.id, counted, entity_key, js_number(usage + value), *limit, period.start, period.resets_at);
         if (track) usage += value;   // check reports the usage before its event
     }
     std::optional<double> balance = balance_of(usage);

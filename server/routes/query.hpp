@@ -6,6 +6,7 @@
 #include "domain/result.hpp"
 
 #include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
 #include <boost/url/params_view.hpp>
 
 #include <cstdint>
@@ -15,6 +16,29 @@
 #include <vector>
 
 namespace owo::local {
+
+/// A page read with one row more than `limit` (to learn whether there is a next page): drops
+/// that row and says whether it was there.
+template <class Row>
+bool trim_page(std::vector<Row>& rows, std::int64_t limit) {
+    bool more = static_cast<std::int64_t>(rows.size()) > limit;
+    if (more) rows.pop_back();
+    return more;
+}
+
+/// One page's answer, {"success":true, <key>:[…], "hasMore":…, "nextCursor":…|null}, from rows
+/// read with limit + 1: the extra row only says that there is a next page.
+template <class Row, class Render, class Cursor>
+boost::json::object page_answer(std::vector<Row> rows, std::int64_t limit, std::string_view key, Render render, Cursor cursor_of) {
+    bool more = trim_page(rows, limit);
+    boost::json::array items;
+    for (const auto& r : rows) items.push_back(render(r));
+    boost::json::object o{{"success", true}};
+    o[key] = std::move(items);
+    o["hasMore"] = more;
+    o["nextCursor"] = more ? boost::json::value(cursor_of(rows.back())) : boost::json::value(nullptr);
+    return o;
+}
 
 class query_reader {
 public:
@@ -42,14 +66,5 @@ private:
     boost::urls::params_view query_;
     boost::json::array issues_;
 };
-
-/// A page read with one row more than `limit` (to learn whether there is a next page): drops
-/// that row and says whether it was there.
-template <class Row>
-bool trim_page(std::vector<Row>& rows, std::int64_t limit) {
-    bool more = static_cast<std::int64_t>(rows.size()) > limit;
-    if (more) rows.pop_back();
-    return more;
-}
 
 } // namespace owo::local

@@ -36,6 +36,8 @@ route_result bind_customer(request_context& ctx);
 route_result post_entities(request_context& ctx);
 route_result post_entities_remove(request_context& ctx);
 route_result get_entities(request_context& ctx);
+/// An entity as GET /v1/entities lists it (and entity events carry it).
+boost::json::object entity_fields(const entity_row& e);
 // plans.cpp
 route_result get_plans(request_context& ctx);
 route_result get_plan(request_context& ctx);
@@ -65,6 +67,12 @@ route_result post_billing_invoice_pay(request_context& ctx);
 route_result get_billing_upcoming(request_context& ctx);   // [extension]
 /// The sandbox checkout page's URL for `token`.
 std::string checkout_url(const request_context& ctx, const std::string& token);
+// events.cpp [extension]: the event log and webhook endpoints (issue #18)
+route_result get_events(request_context& ctx);
+route_result post_webhook_endpoints(request_context& ctx);
+route_result get_webhook_endpoints(request_context& ctx);
+route_result delete_webhook_endpoint(request_context& ctx);
+route_result rotate_webhook_secret(request_context& ctx);
 
 // render.cpp: stored text as answer fields
 boost::json::value json_or_null(const std::optional<std::string>& json_text);

@@ -40,6 +40,11 @@ const route_table& api_routes() {
         {get,  "/v1/billing/invoices",     get_billing_invoices, scope::billing_read,    reads},
         {post, "/v1/billing/invoice/{id}/pay", post_billing_invoice_pay, scope::billing_write, writes},
         {get,  "/v1/billing/upcoming",     get_billing_upcoming, scope::billing_read,    reads},   // [extension]
+        {get,     "/v1/events",                                get_events,              scope::customers_read,  reads},
+        {post,    "/v1/webhook_endpoints",                     post_webhook_endpoints,  scope::customers_write, writes},
+        {get,     "/v1/webhook_endpoints",                     get_webhook_endpoints,   scope::customers_read,  reads},
+        {delete_, "/v1/webhook_endpoints/{id}",                delete_webhook_endpoint, scope::customers_write, writes},
+        {post,    "/v1/webhook_endpoints/{id}/rotate_secret",  rotate_webhook_secret,   scope::customers_write, writes},
     });
     return table;
 }

@@ -84,6 +84,29 @@ CREATE TABLE payment_sessions (
   payload TEXT NOT NULL, status TEXT NOT NULL, created_at INTEGER NOT NULL);
 )sql";
 
+// Customer events and webhooks (issue #18): the event log numbered per organisation, webhook
+// endpoints, and the outbox: one row per event owed to an endpoint, written in the event's
+// transaction.
+// Events are one b-tree keyed by (org, seq), with no other index: every page an event touches is
+// written (and fsynced) with every change (bench/README.md §9), so the customer and type filters
+// and retention's hourly prune scan the organisation's events instead. The outbox is likewise one
+// b-tree, (endpoint, seq) in delivery order, holding only what is owed: a delivered row is
+// deleted, a failed one stays (status 'failed') until its event is pruned.
+constexpr const char* schema_events = R"sql(
+CREATE TABLE events (
+  org TEXT NOT NULL, seq INTEGER NOT NULL, id TEXT NOT NULL, type TEXT NOT NULL, customer_id TEXT,
+  created_at INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (org, seq)) WITHOUT ROWID;
+CREATE TABLE webhook_endpoints (
+  id TEXT PRIMARY KEY, org TEXT NOT NULL, url TEXT NOT NULL, types TEXT NOT NULL, secret TEXT NOT NULL,
+  previous_secret TEXT, previous_secret_expires_at INTEGER, created_at INTEGER NOT NULL,
+  from_command_line INTEGER NOT NULL);
+CREATE INDEX webhook_endpoints_by_org ON webhook_endpoints(org, created_at);
+CREATE TABLE webhook_deliveries (
+  endpoint_id TEXT NOT NULL, seq INTEGER NOT NULL, org TEXT NOT NULL, event_id TEXT NOT NULL, status TEXT NOT NULL,
+  attempts INTEGER NOT NULL, next_attempt_at INTEGER NOT NULL, last_error TEXT, updated_at INTEGER NOT NULL,
+  PRIMARY KEY (endpoint_id, seq)) WITHOUT ROWID;
+)sql";
+
 // One literal per statement (the statement cache is keyed by the literal's address).
 #define CUSTOMER_COLUMNS                                                                                 \
     "id, org, external_id, email, name, metadata, created_at, updated_at, external_organization_id, " \
@@ -124,7 +147,7 @@ const char* const sqlite_list_customers_sql =
 
 class sqlite_store final : public store {
 public:
-    static constexpr int schema_version = 3;
+    static constexpr int schema_version = 4;
 
     explicit sqlite_store(const std::string& path);
 
@@ -170,6 +193,25 @@ public:
     std::optional<std::string> catalog(const std::string& org) override;
     void save_catalog(const std::string& org, const std::string& json) override;
 
+    // ---- customer events and webhooks (issue #18) ----
+    void append_event(event_row& e) override;
+    std::vector<event_row> list_events(const event_page_query& q) override;
+    std::int64_t prune_events(std::int64_t before_ms) override;
+    void insert_webhook_endpoint(const webhook_endpoint_row& w) override;
+    void update_webhook_endpoint(const webhook_endpoint_row& w) override;
+    std::vector<webhook_endpoint_row> webhook_endpoints(const std::string& org) override;
+    std::optional<webhook_endpoint_row> webhook_endpoint(const std::string& org, const std::string& id) override;
+    void delete_webhook_endpoint(const std::string& org, const std::string& id) override;
+    std::vector<webhook_delivery> pending_deliveries(const std::string& endpoint_id, std::int64_t limit) override;
+    std::optional<std::int64_t> first_pending_due(const std::string& endpoint_id) override;
+    void record_webhook_attempts(const std::vector<webhook_attempt_outcome>& outcomes, std::int64_t now) override;
+    std::int64_t pending_delivery_count() override;
+    // One owostack-local writes a SQLite file (its single writer): nothing to share.
+    bool claim_webhook_endpoint(const std::string&, const std::string&, std::int64_t) override { return true; }
+    void release_webhook_endpoint(const std::string&, const std::string&) override {}
+
+    database& connection() { return db_; }   // the engine's BEGIN/SAVEPOINT/COMMIT (sqlite_engine.cpp)
+
     // ---- Billing (issue #19) ----
     double credit_balance(const std::string& customer_id, const std::string& credit_system) override;
     void add_credits(const std::string& customer_id, const std::string& credit_system, double delta) override;
@@ -191,7 +233,6 @@ public:
     void insert_payment_session(const payment_session_row& p) override;
     std::optional<payment_session_row> payment_session(const std::string& token) override;
     void set_payment_session_status(const std::string& token, const std::string& status) override;
-    database& connection() { return db_; }   // the engine's BEGIN/SAVEPOINT/COMMIT (sqlite_engine.cpp)
 
 private:
     void migrate();
@@ -233,6 +274,7 @@ void sqlite_store::migrate() {
     if (version < 1) db_.exec(sqlite_schema_v1);
     if (version < 2) db_.exec(schema_v2);
     if (version < 3) db_.exec(schema_billing);
+    if (version < 4) db_.exec(schema_events);
     db_.exec(("PRAGMA user_version=" + std::to_string(schema_version)).c_str());
     t.commit();
 }
@@ -608,6 +650,151 @@ std::optional<payment_session_row> sqlite_store::payment_session(const std::stri
 
 void sqlite_store::set_payment_session_status(const std::string& token, const std::string& status) {
     db_.prepare("UPDATE payment_sessions SET status = ?2 WHERE token = ?1").bind(1, token).bind(2, status).run();
+}
+
+// ---- customer events and webhooks (issue #18) ------------------------------------------------
+
+namespace {
+
+#define EVENT_COLUMNS "id, org, seq, type, customer_id, created_at, data"
+#define ENDPOINT_COLUMNS \
+    "id, org, url, types, secret, previous_secret, previous_secret_expires_at, created_at, from_command_line"
+
+event_row read_event(const statement& s, int at = 0) {
+    return {s.text(at),           s.text(at + 1),    s.integer(at + 2), s.text(at + 3),
+            s.optional_text(at + 4), s.integer(at + 5), s.text(at + 6)};
+}
+
+webhook_endpoint_row read_endpoint(const statement& s) {
+    return {s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.optional_text(5), s.optional_integer(6),
+            s.integer(7), s.integer(8) != 0};
+}
+
+} // namespace
+
+void sqlite_store::append_event(event_row& e) {
+    // The next number is the organisation's last + 1, read from the page the insert writes
+    // anyway: a separate counter row would be one more page in every commit (bench/README.md §9).
+    // SQLite has one writer, so no two transactions read the same last; retention never prunes
+    // an organisation's last event, so a number is never handed out twice. (The PostgreSQL store,
+    // with concurrent writers, takes the organisation's event lock before this read.)
+    {
+        auto s = db_.prepare("SELECT COALESCE(MAX(seq), 0) + 1 FROM events WHERE org = ?1");
+        s.bind(1, e.org).step();
+        e.seq = s.integer(0);
+    }
+    auto s = db_.prepare("INSERT INTO events (" EVENT_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    s.bind(1, e.id).bind(2, e.org).bind(3, e.seq).bind(4, e.type).bind(5, e.customer_id).bind(6, e.created_at);
+    s.bind(7, e.data).run();
+    // types is ",a,b,": LIKE's `_` also matches itself, and no two event types differ only there.
+    auto outbox = db_.prepare("INSERT INTO webhook_deliveries (endpoint_id, event_id, org, seq, status, attempts, next_attempt_at, updated_at) "
+                              "SELECT id, ?2, ?1, ?3, 'pending', 0, ?4, ?4 FROM webhook_endpoints "
+                              "WHERE org = ?1 AND (types = '' OR types LIKE '%,' || ?5 || ',%')");
+    outbox.bind(1, e.org).bind(2, e.id).bind(3, e.seq).bind(4, e.created_at).bind(5, e.type).run();
+}
+
+std::vector<event_row> sqlite_store::list_events(const event_page_query& q) {
+    // Types are few: the filter is a ",a,b," list matched like an endpoint's.
+    std::string types;
+    for (const auto& t : q.types) types += "," + t;
+    if (!types.empty()) types += ",";
+    auto s = db_.prepare("SELECT " EVENT_COLUMNS " FROM events WHERE org = ?1 AND seq > ?2 "
+                         "AND (?3 IS NULL OR customer_id = ?3) AND (?4 = '' OR ?4 LIKE '%,' || type || ',%') "
+                         "ORDER BY seq LIMIT ?5");
+    s.bind(1, q.org).bind(2, q.after_seq).bind(3, q.customer_id).bind(4, types).bind(5, q.limit);
+    std::vector<event_row> out;
+    while (s.step()) out.push_back(read_event(s));
+    return out;
+}
+
+std::int64_t sqlite_store::prune_events(std::int64_t before_ms) {
+    // The outbox holds only pending and failed deliveries: few rows, scanned.
+    db_.prepare("DELETE FROM webhook_deliveries WHERE status = 'failed' AND EXISTS (SELECT 1 FROM events e "
+                "WHERE e.org = webhook_deliveries.org AND e.seq = webhook_deliveries.seq AND e.created_at < ?1)")
+        .bind(1, before_ms)
+        .run();
+    db_.prepare("DELETE FROM events WHERE created_at < ?1 AND NOT EXISTS "
+                "(SELECT 1 FROM webhook_deliveries d WHERE d.org = events.org AND d.seq = events.seq) "
+                "AND seq < (SELECT MAX(seq) FROM events last WHERE last.org = events.org)")
+        .bind(1, before_ms)
+        .run();
+    return db_.changes();
+}
+
+void sqlite_store::insert_webhook_endpoint(const webhook_endpoint_row& w) {
+    auto s = db_.prepare("INSERT INTO webhook_endpoints (" ENDPOINT_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+    s.bind(1, w.id).bind(2, w.org).bind(3, w.url).bind(4, w.types).bind(5, w.secret).bind(6, w.previous_secret);
+    s.bind(7, w.previous_secret_expires_at).bind(8, w.created_at).bind(9, std::int64_t{w.from_command_line}).run();
+}
+
+void sqlite_store::update_webhook_endpoint(const webhook_endpoint_row& w) {
+    auto s = db_.prepare("UPDATE webhook_endpoints SET url = ?2, types = ?3, secret = ?4, previous_secret = ?5, "
+                         "previous_secret_expires_at = ?6 WHERE id = ?1");
+    s.bind(1, w.id).bind(2, w.url).bind(3, w.types).bind(4, w.secret).bind(5, w.previous_secret);
+    s.bind(6, w.previous_secret_expires_at).run();
+}
+
+std::vector<webhook_endpoint_row> sqlite_store::webhook_endpoints(const std::string& org) {
+    auto s = db_.prepare("SELECT " ENDPOINT_COLUMNS " FROM webhook_endpoints WHERE ?1 = '' OR org = ?1 ORDER BY created_at, id");
+    s.bind(1, org);
+    std::vector<webhook_endpoint_row> out;
+    while (s.step()) out.push_back(read_endpoint(s));
+    return out;
+}
+
+std::optional<webhook_endpoint_row> sqlite_store::webhook_endpoint(const std::string& org, const std::string& id) {
+    auto s = db_.prepare("SELECT " ENDPOINT_COLUMNS " FROM webhook_endpoints WHERE org = ?1 AND id = ?2");
+    s.bind(1, org).bind(2, id);
+    if (!s.step()) return std::nullopt;
+    return read_endpoint(s);
+}
+
+void sqlite_store::delete_webhook_endpoint(const std::string& org, const std::string& id) {
+    db_.prepare("DELETE FROM webhook_deliveries WHERE endpoint_id = ?1 AND endpoint_id IN "
+                "(SELECT id FROM webhook_endpoints WHERE org = ?2)").bind(1, id).bind(2, org).run();
+    db_.prepare("DELETE FROM webhook_endpoints WHERE org = ?1 AND id = ?2").bind(1, org).bind(2, id).run();
+}
+
+std::vector<webhook_delivery> sqlite_store::pending_deliveries(const std::string& endpoint_id, std::int64_t limit) {
+    auto s = db_.prepare("SELECT d.endpoint_id, d.attempts, d.next_attempt_at, e.id, e.org, e.seq, e.type, e.customer_id, "
+                         "e.created_at, e.data FROM webhook_deliveries d JOIN events e ON e.org = d.org AND e.seq = d.seq "
+                         "WHERE d.endpoint_id = ?1 AND d.status = 'pending' ORDER BY d.seq LIMIT ?2");
+    s.bind(1, endpoint_id).bind(2, limit);
+    std::vector<webhook_delivery> out;
+    while (s.step()) out.push_back({s.text(0), read_event(s, 3), s.integer(1), s.integer(2)});
+    return out;
+}
+
+std::optional<std::int64_t> sqlite_store::first_pending_due(const std::string& endpoint_id) {
+    // The endpoint's rows in seq order; only failed ones (rare) are stepped over.
+    auto s = db_.prepare("SELECT next_attempt_at FROM webhook_deliveries WHERE endpoint_id = ?1 AND status = 'pending' "
+                         "ORDER BY seq LIMIT 1");
+    s.bind(1, endpoint_id);
+    if (!s.step()) return std::nullopt;
+    return s.integer(0);
+}
+
+void sqlite_store::record_webhook_attempts(const std::vector<webhook_attempt_outcome>& outcomes, std::int64_t now) {
+    using state = webhook_attempt_outcome::state;
+    for (const auto& o : outcomes) {
+        if (o.status == state::delivered) {   // owed no more
+            db_.prepare("DELETE FROM webhook_deliveries WHERE endpoint_id = ?1 AND seq = ?2").bind(1, o.endpoint_id).bind(2, o.seq).run();
+            continue;
+        }
+        auto s = db_.prepare("UPDATE webhook_deliveries SET status = ?3, attempts = ?4, next_attempt_at = ?5, "
+                             "last_error = ?6, updated_at = ?7 WHERE endpoint_id = ?1 AND seq = ?2");
+        s.bind(1, o.endpoint_id).bind(2, o.seq).bind(3, o.status == state::failed ? "failed" : "pending");
+        s.bind(4, o.attempts).bind(5, o.next_attempt_at);
+        if (o.last_error.empty()) s.bind_null(6);
+        else s.bind(6, o.last_error);
+        s.bind(7, now).run();
+    }
+}
+
+std::int64_t sqlite_store::pending_delivery_count() {
+    auto s = db_.prepare("SELECT COUNT(*) FROM webhook_deliveries WHERE status = 'pending'");
+    s.step();
+    return s.integer(0);
 }
 
 std::unique_ptr<store> open_sqlite_store(const std::string& path) { return std::make_unique<sqlite_store>(path); }

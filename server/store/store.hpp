@@ -95,6 +95,55 @@ struct payment_session_row {
     std::int64_t created_at = 0;
 };
 
+// ---- customer events and webhooks (issue #18) ------------------------------------------------
+
+/// One event of the organisation's log: `seq` is 1, 2, 3, … per organisation, in commit order.
+struct event_row {
+    std::string id, org;
+    std::int64_t seq = 0;
+    std::string type;
+    std::optional<std::string> customer_id;
+    std::int64_t created_at = 0;
+    std::string data;   // JSON object text
+};
+
+/// A page of an organisation's events after `after_seq`, in sequence order.
+struct event_page_query {
+    std::string org;
+    std::int64_t after_seq = 0;
+    std::int64_t limit = 100;
+    std::vector<std::string> types;          // empty: every type
+    std::optional<std::string> customer_id;
+};
+
+/// Where an organisation's events are posted. `types` is ",a,b," or empty for every type.
+/// During a rotation's overlap `previous_secret` signs too, until `previous_secret_expires_at`.
+struct webhook_endpoint_row {
+    std::string id, org, url, types, secret;
+    std::optional<std::string> previous_secret;
+    std::optional<std::int64_t> previous_secret_expires_at;
+    std::int64_t created_at = 0;
+    bool from_command_line = false;
+};
+
+/// One event owed to one endpoint (the outbox row), with what posting it needs.
+struct webhook_delivery {
+    std::string endpoint_id;
+    event_row event;
+    std::int64_t attempts = 0;
+    std::int64_t next_attempt_at = 0;
+};
+
+/// What one delivery attempt came to.
+struct webhook_attempt_outcome {
+    std::string endpoint_id;
+    std::int64_t seq = 0;   // the event's
+    enum class state { delivered, retry, failed } status = state::delivered;
+    std::int64_t attempts = 0;
+    std::int64_t next_attempt_at = 0;
+    std::string last_error;   // never a secret
+};
+
 /// A write transaction: rolls back when destroyed unless commit() ran.
 class store_transaction {
 public:
@@ -191,6 +240,38 @@ public:
     virtual void insert_payment_session(const payment_session_row& p) = 0;
     virtual std::optional<payment_session_row> payment_session(const std::string& token) = 0;
     virtual void set_payment_session_status(const std::string& token, const std::string& status) = 0;
+
+    // ---- customer events and webhooks (issue #18) ----
+    /// Appends `e` with the organisation's next sequence number (set in `e.seq`) and queues it
+    /// in the outbox of every endpoint of the organisation whose types match.
+    virtual void append_event(event_row& e) = 0;
+    virtual std::vector<event_row> list_events(const event_page_query& q) = 0;
+    /// Drops events created before `before_ms` that no endpoint still waits for (never an
+    /// organisation's last: sequence numbers are never reused); returns how many.
+    virtual std::int64_t prune_events(std::int64_t before_ms) = 0;
+    virtual void insert_webhook_endpoint(const webhook_endpoint_row& w) = 0;
+    /// Writes url, types, secrets (the id and org never change).
+    virtual void update_webhook_endpoint(const webhook_endpoint_row& w) = 0;
+    /// The organisation's endpoints, oldest first; `org` empty: every organisation's.
+    virtual std::vector<webhook_endpoint_row> webhook_endpoints(const std::string& org) = 0;
+    virtual std::optional<webhook_endpoint_row> webhook_endpoint(const std::string& org, const std::string& id) = 0;
+    /// Deletes the endpoint and what its outbox still held.
+    virtual void delete_webhook_endpoint(const std::string& org, const std::string& id) = 0;
+    /// Up to `limit` of the endpoint's pending deliveries, in sequence order.
+    virtual std::vector<webhook_delivery> pending_deliveries(const std::string& endpoint_id, std::int64_t limit) = 0;
+    /// When the endpoint's first pending delivery is due (epoch ms); none when nothing is pending.
+    virtual std::optional<std::int64_t> first_pending_due(const std::string& endpoint_id) = 0;
+    /// Delivered: the outbox row goes; retry: its next attempt; failed: kept as failed.
+    virtual void record_webhook_attempts(const std::vector<webhook_attempt_outcome>& outcomes, std::int64_t now) = 0;
+    /// Pending deliveries of every endpoint (the queue depth).
+    virtual std::int64_t pending_delivery_count() = 0;
+    // Several instances on one store (PostgreSQL, issue #20): one instance at a time posts an
+    // endpoint's outbox, so its order holds and no delivery is posted by two at once.
+    /// Claims the endpoint's deliveries for `holder` for `lease_ms` of the store's clock (renewing
+    /// the claim `holder` has); false while another holder's claim has not expired.
+    virtual bool claim_webhook_endpoint(const std::string& endpoint_id, const std::string& holder, std::int64_t lease_ms) = 0;
+    /// Ends `holder`'s claim (another instance may claim at once).
+    virtual void release_webhook_endpoint(const std::string& endpoint_id, const std::string& holder) = 0;
 };
 
 } // namespace owo::local

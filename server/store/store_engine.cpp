@@ -1,5 +1,6 @@
 #include "store/store_engine.hpp"
 
+#include "store/postgres_engine.hpp"
 #include "store/sqlite_engine.hpp"
 
 #include <future>
@@ -7,6 +8,9 @@
 namespace owo::local {
 
 std::unique_ptr<store_engine> open_store_engine(const store_engine_options& opts, metrics_registry& metrics) {
+    if (is_postgres_url(opts.store))
+        return open_postgres_engine({.url = opts.store, .pool_size = opts.pool_size, .acquire_timeout = opts.acquire_timeout},
+                                    metrics);
     return open_sqlite_engine(opts, metrics);
 }
 

@@ -14,6 +14,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 
+#include <chrono>
 #include <exception>
 #include <functional>
 #include <memory>
@@ -60,6 +61,10 @@ struct store_engine_options {
     std::string store = ":memory:";   // a SQLite path (":memory:" allowed); postgres:// URLs: the postgres engine
     commit_mode mode = commit_mode::group;
     std::size_t max_batch = 256;      // write units per group commit at most
+    // PostgreSQL (--store postgres://...): connections (= worker threads) and how long a unit
+    // waits for one before it fails with 503.
+    std::size_t pool_size = 8;
+    std::chrono::milliseconds acquire_timeout{5000};
 };
 
 /// Opens the engine `opts.store` names, registering its metrics in `metrics`.

@@ -229,6 +229,15 @@ check 2 '' "plan 'cli-bad' feature 'cli-ghost': not declared in the catalog" -- 
 check 2 '' 'cannot read /no/such/catalog.json' -- sync /no/such/catalog.json
 check 0 '^usage: owostack sync CATALOG_FILE' '' -- sync --help
 rm -f "$cat_file" "$bad_file"
+# events tail: the events in order (the server is shared by this script alone: they start at 1).
+check 0 '^1  20[0-9T:.-]+Z  customer.created  ' '' -- events tail
+check 0 '  entity.added  .*  seat-1$' '' -- events tail --type entity.added
+lines_of_last 1
+check 0 '  entity.removed  ' '' -- events tail --type entity.added,entity.removed
+check 0 '"type":"entity.added"' '' -- events tail --type entity.added --json
+check 0 '' '' -- events tail --after 1000000
+lines_of_last 0
+check 2 '' "unknown event type 'nope'" -- events tail --type nope
 
 # Flags override the environment; the key is never echoed.
 check 1 '' '^owostack: unauthorized: .*\(HTTP 401\)' -- --key sk_test_wrong plans

@@ -2,9 +2,11 @@
 // createCustomerRoute and getCustomerRoute handlers, with lib/customers.ts resolveOrCreateCustomer.
 #include "expect.hpp"
 
+#include "store/postgres_store.hpp"
 #include "store/sqlite_store.hpp"
 
 #include <support/local_server.hpp>
+#include <support/postgres.hpp>
 
 #include <boost/test/unit_test.hpp>
 
@@ -55,18 +57,27 @@ BOOST_AUTO_TEST_CASE(ambiguous_external_id_is_409) {
     namespace fs = std::filesystem;
     fs::path dir = fs::temp_directory_path() / unique("owostack-conformance-g35");
     fs::create_directories(dir);
-    std::string db = (dir / "local.db").string();
-    {
-        auto store = owo::local::open_sqlite_store(db);
-        auto t = store->begin();
+    owo::test::local_server_options where{.db = (dir / "local.db").string(), .catalog = CONFORMANCE_CATALOG};
+    auto seed = [](owo::local::store& store) {
         for (const char* id : {"11111111-1111-4111-8111-111111111111", "22222222-2222-4222-8222-222222222222"})
-            store->insert_customer(owo::local::customer_row{.id = id, .org = "org_a", .external_id = "shared-ext",
-                                                            .email = std::string(id, 8) + "@x.io", .name = "n",
-                                                            .created_at = 1, .updated_at = 1});
+            store.insert_customer(owo::local::customer_row{.id = id, .org = "org_a", .external_id = "shared-ext",
+                                                           .email = std::string(id, 8) + "@x.io", .name = "n",
+                                                           .created_at = 1, .updated_at = 1});
+    };
+    if (auto cluster = owo::test::test_postgres_url()) {   // under postgres_test.sh: the same rows in PostgreSQL
+        where.store = owo::test::fresh_postgres_database(*cluster);
+        owo::local::pg_connection db(where.store, {});
+        owo::local::migrate_postgres(db);
+        owo::local::postgres_store store(db, owo::local::pg_access::write);
+        seed(store);
+    } else {
+        auto store = owo::local::open_sqlite_store(where.db);
+        auto t = store->begin();
+        seed(*store);
         t->commit();
     }
     {
-        owo::test::local_server srv(owo::test::local_server_options{.db = db, .catalog = CONFORMANCE_CATALOG});
+        owo::test::local_server srv(where);
         auto r = owo::test::call(srv.port(), srv.ca_file(),
                                  {.method = "POST", .target = "/v1/customers", .body = R"({"id":"shared-ext","email":"s@x.io"})"});
         expect_answer(r, 409,

@@ -2,11 +2,12 @@
 // exactly once, and keyset paging while other clients create and delete customers.
 #include "server_helpers.hpp"
 
+#include <support/all_at_once.hpp>
+
 #include <boost/test/unit_test.hpp>
 
 #include <atomic>
 #include <functional>
-#include <latch>
 #include <map>
 #include <mutex>
 #include <set>
@@ -14,24 +15,6 @@
 
 namespace json = boost::json;
 using namespace owo::test;
-
-namespace {
-
-/// Runs `request(i)` for i in [0, n) on n threads released together; the statuses and bodies.
-std::vector<raw_response> all_at_once(int n, const std::function<raw_response(int)>& request) {
-    std::vector<raw_response> out(static_cast<std::size_t>(n));
-    std::latch start(n);
-    std::vector<std::thread> threads;
-    for (int i = 0; i < n; ++i)
-        threads.emplace_back([&, i] {
-            start.arrive_and_wait();
-            out[static_cast<std::size_t>(i)] = request(i);
-        });
-    for (auto& t : threads) t.join();
-    return out;
-}
-
-} // namespace
 
 BOOST_AUTO_TEST_SUITE(customer_lifecycle_concurrency)
 
@@ -65,22 +48,13 @@ BOOST_AUTO_TEST_CASE(concurrent_binds_of_different_external_ids_one_wins) {
     auto answers = all_at_once(32, [&](int i) {
         return post("/v1/customers/" + id + "/bind", R"({"externalId":")" + base + "-" + std::to_string(i) + "\"}");
     });
-    int won = 0, refused = 0;
-    std::string bound;
-    for (const auto& r : answers) {
-        if (r.status == 200) {
-            ++won;
-            bound = std::string(body_of(r).at("externalId").as_string());
-        } else if (r.status == 409 && body_of(r).at("code").as_string() == "already_bound") {
-            ++refused;
-        }
-    }
-    BOOST_TEST(won == 1);
-    BOOST_TEST(refused == 31);
+    auto race = tally_binds(answers);
+    BOOST_TEST(race.won == 1);
+    BOOST_TEST(race.refused == 31);
     auto now = body_of(get("/v1/customers/" + id));
-    BOOST_TEST(now.at("externalId").as_string() == bound);
+    BOOST_TEST(now.at("externalId").as_string() == race.bound);
     BOOST_TEST(now.at("version").as_int64() == 2);
-    BOOST_TEST(id_of(body_of(get("/v1/customers/lookup?externalId=" + bound))) == id);
+    BOOST_TEST(id_of(body_of(get("/v1/customers/lookup?externalId=" + race.bound))) == id);
 }
 
 BOOST_AUTO_TEST_CASE(paging_while_others_create_and_delete_skips_and_repeats_nothing) {

@@ -85,7 +85,8 @@ BOOST_AUTO_TEST_CASE(a_version_1_database_upgrades_in_place) {
         BOOST_TEST(entities.at("total").as_int64() == 1);
         BOOST_TEST(srv.stop() == 0);
     }
-    BOOST_TEST(scalar(db, "PRAGMA user_version") == "3");
+    BOOST_TEST(scalar(db, "PRAGMA user_version") == "4");   // v3: schema_billing (#19), v4: schema_events (#18)
+    BOOST_TEST(scalar(db, "SELECT count(*) FROM events") == "1");   // the PATCH's customer.updated
     BOOST_TEST(scalar(db, "SELECT name || ',' || version || ',' || purged || ',' || ifnull(deleted_at, 'live') "
                           "FROM customers WHERE id = 'legacy-1'") == "New,2,0,live");
 
@@ -98,7 +99,7 @@ BOOST_AUTO_TEST_CASE(a_version_1_database_upgrades_in_place) {
     BOOST_TEST(plan.find("TEMP B-TREE") == std::string::npos);
     BOOST_TEST(plan.find("SCAN") == std::string::npos);
 
-    // Started again on version 2: nothing to migrate, everything there.
+    // Started again on the current version: nothing to migrate, everything there.
     local_server again(o);
     BOOST_TEST(body_of(ask(again, {.target = "/v1/customers/legacy-1"})).at("version").as_int64() == 2);
     again.stop();

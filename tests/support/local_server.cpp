@@ -1,4 +1,5 @@
 #include "local_server.hpp"
+#include "postgres.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -25,8 +26,11 @@ std::string field(const std::string& line, const std::string& name) {
 } // namespace
 
 local_server::local_server(local_server_options opts) : opts_(std::move(opts)) {
-    std::vector<std::string> args{OWOSTACK_LOCAL_PATH, "--listen", "127.0.0.1:0", "--db", opts_.db, "--catalog",
-                                  opts_.catalog, "--threads", "2"};
+    if (auto cluster = test_postgres_url(); cluster && opts_.store.empty() && opts_.db == ":memory:")
+        opts_.store = fresh_postgres_database(*cluster);
+    std::vector<std::string> args{OWOSTACK_LOCAL_PATH, "--listen", "127.0.0.1:0", "--catalog", opts_.catalog, "--threads", "2"};
+    if (opts_.store.empty()) args.insert(args.end(), {"--db", opts_.db});
+    else args.insert(args.end(), {"--store", opts_.store});
     for (const auto& k : opts_.api_keys) args.insert(args.end(), {"--api-key", k});
     if (opts_.plain_http) args.push_back("--plain-http");
     if (!opts_.tls_dir.empty()) args.insert(args.end(), {"--tls-dir", opts_.tls_dir});

@@ -15,6 +15,10 @@ struct local_server_options {
     bool plain_http = false;
     std::string tls_dir;                   // empty: the server's default
     std::vector<std::string> extra_args;   // e.g. {"--chaos", "..."}
+    // The store switch: a postgres:// URL runs the server on PostgreSQL (--store). Empty: SQLite
+    // at `db`, except that a ":memory:" server of a test run under postgres_test.sh gets a fresh
+    // PostgreSQL database instead, so whole suites run unchanged on either store.
+    std::string store;
 };
 
 class local_server {
@@ -27,6 +31,7 @@ public:
     const std::string& url() const { return url_; }        // https://127.0.0.1:PORT/v1
     const std::string& ca_file() const { return ca_file_; }
     unsigned short port() const { return port_; }
+    const std::string& store() const { return opts_.store; }   // the postgres:// URL, or "" (SQLite)
     pid_t pid() const { return pid_; }
 
     /// SIGTERM and wait (bounded); returns the exit status (-1 if it had to be killed).
