@@ -5,7 +5,7 @@
 # (pager is not in the default set: it seeds 100,000 customers; ROUNDS=1 bash bench/run.sh pager)
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 owo_install_deps
-owo_build owostack-local owostack-bench
+owo_build owostack-local owostack-bench owostack-events-bench
 benches=("$@")
 [ ${#benches[@]} -gt 0 ] || benches=(overhead throughput inflight server allocations)
 for b in "${benches[@]}"; do
