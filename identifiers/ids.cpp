@@ -6,6 +6,7 @@
 
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <cstring>
 #include <random>
@@ -51,13 +52,7 @@ void take_random(std::uint8_t* out) {
     reserve.used += uuid_bytes;   // each draw is handed out once
 }
 
-} // namespace
-
-std::string make_uuid_v4() {
-    std::array<std::uint8_t, uuid_bytes> b{};
-    take_random(b.data());
-    b[6] = static_cast<std::uint8_t>((b[6] & 0x0f) | 0x40);
-    b[8] = static_cast<std::uint8_t>((b[8] & 0x3f) | 0x80);
+std::string uuid_text(const std::array<std::uint8_t, uuid_bytes>& b) {
     std::string digits = lower_hex(b.data(), b.size()), out;
     out.reserve(36);
     for (std::size_t i = 0; i < b.size(); ++i) {
@@ -65,6 +60,28 @@ std::string make_uuid_v4() {
         out.append(digits, 2 * i, 2);
     }
     return out;
+}
+
+} // namespace
+
+std::string make_uuid_v4() {
+    std::array<std::uint8_t, uuid_bytes> b{};
+    take_random(b.data());
+    b[6] = static_cast<std::uint8_t>((b[6] & 0x0f) | 0x40);
+    b[8] = static_cast<std::uint8_t>((b[8] & 0x3f) | 0x80);
+    return uuid_text(b);
+}
+
+std::string make_uuid_v7() {
+    std::array<std::uint8_t, uuid_bytes> b{};
+    take_random(b.data());
+    auto ms = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                             std::chrono::system_clock::now().time_since_epoch())
+                                             .count());
+    for (int i = 0; i < 6; ++i) b[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(ms >> (40 - 8 * i));
+    b[6] = static_cast<std::uint8_t>((b[6] & 0x0f) | 0x70);
+    b[8] = static_cast<std::uint8_t>((b[8] & 0x3f) | 0x80);
+    return uuid_text(b);
 }
 
 std::string lower_hex(const unsigned char* bytes, std::size_t n) {

@@ -23,6 +23,8 @@
 #include <random>
 #include <variant>
 #include <set>
+#include <shared_mutex>
+#include <unordered_map>
 
 namespace owo::local {
 
@@ -110,6 +112,7 @@ std::string request_id_of(const http_request& req) {
 /// Lives until the answer is made; refers into the request, which outlives it.
 struct api::prepared {
     const route* rt = nullptr;
+    write_history* history = nullptr;   // its route's
     const std::string* org = nullptr;
     json::value body;
     urls::params_view query;
@@ -122,24 +125,48 @@ struct api::prepared {
 };
 
 struct api::request_metrics {
+    explicit request_metrics(metrics_registry& r) : registry(r) {}
     metrics_registry& registry;
-    void record(std::string_view route, const std::string& method, unsigned status, double seconds) {
-        std::string r(route.empty() ? "unmatched" : route);
-        registry
-            .counter_of("owostack_http_requests_total", "Requests answered, by route pattern, method and status",
-                        {"route", "method", "status"}, {r, method, std::to_string(status)})
-            .add();
-        registry
-            .histogram_of("owostack_http_request_seconds", "Time from a request's arrival to its answer, store work included",
-                          metrics_registry::latency_buckets(), {"route"}, {r})
-            .observe(seconds);
+    // The series each (route, method, status) records into, found once: the registry's lookup
+    // builds label vectors under its one mutex, which every request took twice.
+    struct series {
+        counter* requests;
+        histogram* seconds;
+    };
+    std::shared_mutex mutex;
+    std::unordered_map<std::string, series> known;
+
+    void record(std::string_view route, std::string_view method, unsigned status, double seconds) {
+        if (route.empty()) route = "unmatched";
+        std::string key;
+        key.reserve(route.size() + method.size() + 5);
+        key.append(route).append(1, ' ').append(method).append(1, ' ').append(std::to_string(status));
+        series found{};
+        {
+            std::shared_lock lock(mutex);
+            if (auto it = known.find(key); it != known.end()) found = it->second;
+        }
+        if (!found.requests) {
+            std::string r(route);
+            found = {&registry.counter_of("owostack_http_requests_total",
+                                          "Requests answered, by route pattern, method and status", {"route", "method", "status"},
+                                          {r, std::string(method), std::to_string(status)}),
+                     &registry.histogram_of("owostack_http_request_seconds",
+                                            "Time from a request's arrival to its answer, store work included",
+                                            metrics_registry::latency_buckets(), {"route"}, {r})};
+            std::unique_lock lock(mutex);
+            known.emplace(std::move(key), found);
+        }
+        found.requests->add();
+        found.seconds->observe(seconds);
     }
 };
 
 api::api(api_options opts)
-    : opts_(std::move(opts)), request_metrics_(std::make_unique<request_metrics>(request_metrics{metrics_})),
+    : opts_(std::move(opts)), request_metrics_(std::make_unique<request_metrics>(metrics_)),
       engine_(opts_.open_engine ? opts_.open_engine(opts_.engine, metrics_) : open_store_engine(opts_.engine, metrics_)),
-      catalogs_(std::make_shared<const catalog_map>()), shared_store_(is_postgres_url(opts_.engine.store)) {
+      catalogs_(std::make_shared<const catalog_map>()),
+      write_histories_(std::make_unique<write_history[]>(api_routes().size())), shared_store_(is_postgres_url(opts_.engine.store)) {
     // Each organisation keeps the catalog it has (synced before or loaded on an earlier
     // start) with the catalog file merged in: created and updated, never deleted.
     std::set<std::string> orgs;
@@ -209,7 +236,9 @@ void api::handle(const http_request& req, std::function<void(http_response)> don
     auto answer = [this, &req, started, id = request_id_of(req), done](reply r, std::string_view route) {
         auto res = make_response(std::move(r), req);
         res.set("X-Request-Id", id);
-        request_metrics_->record(route, std::string(req.method_string()), res.result_int(),
+        // Methods Beast does not know are one label: a client inventing methods makes no new series.
+        request_metrics_->record(route, req.method() == http::verb::unknown ? std::string_view("OTHER") : std::string_view(req.method_string()),
+                                 res.result_int(),
                                  std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
         done(std::move(res));
     };
@@ -227,7 +256,8 @@ void api::handle(const http_request& req, std::function<void(http_response)> don
     }
     if (auto* r = std::get_if<reply>(&next)) return answer(std::move(*r), route);
     auto p = std::get<std::shared_ptr<prepared>>(std::move(next));
-    engine_->submit(p->rt->write ? unit_kind::write : unit_kind::read, [this, p](store& s) { run_unit(*p, s); },
+    auto kind = p->rt->write ? unit_kind::write : unit_kind::read;
+    engine_->submit(kind, [this, p](store& s) { run_unit(*p, s); },
                     [this, p, answer, internal_error](std::exception_ptr failed) {
                         if (failed) {
                             try {
@@ -247,7 +277,8 @@ void api::handle(const http_request& req, std::function<void(http_response)> don
                         if (p->new_catalog) install_catalog(*p->org, std::move(*p->new_catalog));
                         if (p->rt->write && after_write_) after_write_();   // events may wait for delivery
                         answer(std::move(p->answer), p->rt->pattern);
-                    });
+                    },
+                    p->history);
 }
 
 std::variant<reply, std::shared_ptr<api::prepared>> api::prepare(const http_request& req, std::string_view& route_label) {
@@ -273,7 +304,7 @@ std::variant<reply, std::shared_ptr<api::prepared>> api::prepare(const http_requ
     if (segs.size() >= 2 && segs[0] == "api" && segs[1] == "v1") segs.erase(segs.begin());
     if (segs.empty() || segs[0] != "v1") return reply_for(domain_error{error_kind::no_such_page});
 
-    static const route_table& routes = api_routes();
+    const route_table& routes = api_routes();
     auto m = routes.match(verb, segs);
     if (m.found) route_label = m.found->pattern;
 
@@ -337,6 +368,7 @@ std::variant<reply, std::shared_ptr<api::prepared>> api::prepare(const http_requ
     // HTTP response), so the store engine only runs the store work itself.
     auto p = std::make_shared<prepared>();
     p->rt = &rt;
+    p->history = &write_histories_[m.index];
     p->org = org;
     p->body = std::move(body);
     p->query = parsed->params();

@@ -95,6 +95,7 @@ private:
     std::unique_ptr<store_engine> engine_;
     mutable std::mutex catalogs_mutex_;
     std::shared_ptr<const catalog_map> catalogs_;   // replaced whole after a committed /v1/sync
+    std::unique_ptr<write_history[]> write_histories_;   // one per route of api_routes()
 
     // Several instances on one store (PostgreSQL): a /v1/sync on another instance must serve here
     // too, so each unit compares the stored catalog with the one installed (catalog_texts_, under

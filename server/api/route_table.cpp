@@ -47,6 +47,7 @@ route_match route_table::match(boost::beast::http::verb method, const std::vecto
         m.allow += boost::beast::http::to_string(e.r.method);
         if (e.r.method != method || m.found) continue;
         m.found = &e.r;
+        m.index = static_cast<std::size_t>(&e - entries_.data());
         for (std::size_t i = 0; i < e.segments.size(); ++i)
             if (is_parameter(e.segments[i])) m.params.emplace_back(e.segments[i].substr(1, e.segments[i].size() - 2), segments[i]);
     }

@@ -31,6 +31,7 @@ struct route {
 
 struct route_match {
     const route* found = nullptr;   // the route for this method and path
+    std::size_t index = 0;          // found's position in the table
     const route* on_path = nullptr; // the first route with this path, whatever its method
     std::string allow;              // the path's methods in table order, e.g. "GET, POST"
     route_params params;
@@ -43,6 +44,7 @@ public:
 
     /// `segments` are the decoded path segments, e.g. {"v1", "customers", "<id>"}.
     route_match match(boost::beast::http::verb method, const std::vector<std::string>& segments) const;
+    std::size_t size() const { return entries_.size(); }
 
 private:
     struct entry {

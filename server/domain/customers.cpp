@@ -55,7 +55,7 @@ customer_row create_customer(const tenant& t, const std::string& email, std::opt
                              std::optional<std::string> name, std::optional<json::object> metadata, auto_plans plans,
                              std::optional<std::string> external_organization_id) {
     customer_row c;
-    c.id = owo::detail::make_uuid_v4();
+    c.id = owo::detail::make_uuid_v7();
     c.org = t.org;
     c.external_id = std::move(external_id);
     c.email = ascii_lower(email);

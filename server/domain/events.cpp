@@ -20,7 +20,7 @@ namespace {
 void record(const tenant& t, const std::string& org, std::string_view type, const std::optional<std::string>& customer_id,
             json::object data) {
     if (!t.events) return;
-    event_row e{"evt_" + owo::detail::make_uuid_v4(), org, 0, std::string(type), customer_id, t.now_ms,
+    event_row e{"evt_" + owo::detail::make_uuid_v7(), org, 0, std::string(type), customer_id, t.now_ms,
                 json::serialize(data)};
     t.db.append_event(e);
 }

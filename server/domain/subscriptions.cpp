@@ -39,7 +39,7 @@ std::int64_t period_length_ms(const std::string& i) {
 }
 
 subscription_row new_subscription(const tenant& t, const std::string& customer_id, const plan_def& plan, std::string status) {
-    subscription_row s{owo::detail::make_uuid_v4(), t.org, customer_id, plan.slug, std::move(status), std::nullopt, t.now_ms};
+    subscription_row s{owo::detail::make_uuid_v7(), t.org, customer_id, plan.slug, std::move(status), std::nullopt, t.now_ms};
     s.period_start = t.now_ms;
     s.period_end = t.now_ms + period_length_ms(plan.interval);
     return s;

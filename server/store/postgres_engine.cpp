@@ -28,7 +28,7 @@ public:
     postgres_engine(const postgres_engine_options& opts, metrics_registry& metrics);
     ~postgres_engine() override;
 
-    void submit(unit_kind kind, unit_of_work work, unit_done done) override;
+    void submit(unit_kind kind, unit_of_work work, unit_done done, write_history* history) override;
     bool ready() override { return reachable_.load(); }
     void stop() override;
 
@@ -37,6 +37,7 @@ private:
         unit_kind kind;
         unit_of_work work;
         unit_done done;
+        write_history* history;
         clock::time_point queued;
     };
 
@@ -123,11 +124,11 @@ void postgres_engine::stop() {
         metrics_.remove_gauge(g);
 }
 
-void postgres_engine::submit(unit_kind kind, unit_of_work work, unit_done done) {
+void postgres_engine::submit(unit_kind kind, unit_of_work work, unit_done done, write_history* history) {
     {
         std::lock_guard lock(mutex_);
         if (!stopping_) {
-            queue_.push_back({kind, std::move(work), std::move(done), clock::now()});
+            queue_.push_back({kind, std::move(work), std::move(done), history, clock::now()});
             wake_.notify_one();
             return;
         }
@@ -196,7 +197,9 @@ void postgres_engine::count_retry(const postgres_error& e) {
 std::exception_ptr postgres_engine::run(std::unique_ptr<pg_connection>& conn, job& j) {
     static thread_local std::minstd_rand jitter{std::random_device{}()};
     const auto started = clock::now();
-    pg_access access = j.kind == unit_kind::write ? pg_access::read_first : pg_access::read;
+    pg_access access = j.kind == unit_kind::read                    ? pg_access::read
+                       : !j.history || j.history->read_first() ? pg_access::read_first
+                                                                : pg_access::write;
     for (int attempt = 1;; ++attempt) {
         bool committing = false;
         try {
@@ -207,10 +210,12 @@ std::exception_ptr postgres_engine::run(std::unique_ptr<pg_connection>& conn, jo
             j.work(s);
             committing = true;
             conn->commit();
+            if (j.history && access != pg_access::read) j.history->record(s.wrote());
             reachable_ = true;
             return nullptr;
         } catch (const needs_write&) {
             rollback(conn);
+            if (j.history) j.history->record(true);
             access = pg_access::write;
             --attempt;   // not a failure: the same unit, now as a write
         } catch (const postgres_error& e) {

@@ -44,6 +44,8 @@ struct needs_write : std::runtime_error {
 class postgres_store final : public store {
 public:
     postgres_store(pg_connection& db, pg_access access) : db_(db), access_(access) {}
+    /// True once the unit wrote (the engine's write_history).
+    bool wrote() const { return wrote_; }
 
     std::unique_ptr<store_transaction> begin() override;
 
@@ -131,12 +133,14 @@ private:
                                                const std::string& key);
 
     /// Before each write: a read_first run stops here.
-    void writing() const {
+    void writing() {
         if (access_ == pg_access::read_first) throw needs_write();
+        wrote_ = true;
     }
 
     pg_connection& db_;
     pg_access access_;
+    bool wrote_ = false;
     std::set<std::string> locked_;                          // lock names taken in this unit
     std::map<std::string, std::optional<std::string>> catalogs_read_;   // org -> the catalog text read
 };

@@ -55,7 +55,23 @@ std::optional<std::int64_t> statement::optional_integer(int col) const {
     return integer(col);
 }
 
+namespace {
+
+// Debian's SQLite keeps allocation statistics (a process-wide mutex around every allocation its
+// connections make, and it has no lookaside): with the writer and the read pool on several
+// threads that mutex was contended on every statement. We never read the statistics.
+void configure_sqlite_once() {
+    static const bool configured = [] {
+        sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);   // SQLITE_MISUSE if SQLite already started: harmless
+        return true;
+    }();
+    (void)configured;
+}
+
+} // namespace
+
 database::database(const std::string& path) {
+    configure_sqlite_once();
     if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr) !=
         SQLITE_OK) {
         std::string msg = "cannot open database '" + path + "': " + (db_ ? sqlite3_errmsg(db_) : "out of memory");
@@ -87,6 +103,13 @@ statement database::prepare(const char* sql) {
         it = cache_.emplace(sql, s).first;
     }
     return statement(db_, it->second);
+}
+
+std::string database::wal_path() const {
+    const char* main = sqlite3_db_filename(db_, "main");
+    if (!main || !*main) return {};
+    const char* wal = sqlite3_filename_wal(main);
+    return wal ? wal : "";
 }
 
 // Prepared once like every other statement: sqlite3_exec would re-parse them per request.

@@ -70,8 +70,11 @@ public:
     /// The statement for `sql`, prepared once and reused.
     statement prepare(const char* sql);
     std::int64_t changes() const { return sqlite3_changes64(db_); }
+    std::int64_t total_changes() const { return sqlite3_total_changes64(db_); }
     /// False outside BEGIN..COMMIT, also when SQLite itself rolled back (after an I/O error).
     bool in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
+    /// The path of the main database's WAL file ("" for an in-memory database).
+    std::string wal_path() const;
 
 private:
     sqlite3* db_ = nullptr;

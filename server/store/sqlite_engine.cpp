@@ -6,13 +6,21 @@
 #include "store/sqlite.hpp"
 #include "store/sqlite_store.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
+#include <cstring>
 #include <deque>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
 #include <vector>
+#include <algorithm>
 
 namespace owo::local {
 
@@ -25,8 +33,8 @@ double seconds_since(clock_type::time_point t) { return std::chrono::duration<do
 struct queued_unit {
     unit_of_work work;
     unit_done done;
+    write_history* history;
     std::exception_ptr error;
-    clock_type::time_point queued_at;
 };
 
 /// Rolls back whatever transaction `s` is in, ignoring failures (we are already failing).
@@ -46,7 +54,11 @@ public:
           batch_size_(metrics.histogram_of("owostack_store_commit_batch_size", "Units of work committed by one transaction",
                                            {1, 2, 4, 8, 16, 32, 64, 128, 256})),
           commit_seconds_(metrics.histogram_of("owostack_store_commit_seconds",
-                                               "Time of one COMMIT, its fsync included", metrics_registry::latency_buckets())),
+                                               "Time of one COMMIT (per-request mode: its fsync included)",
+                                               metrics_registry::latency_buckets())),
+          fsync_seconds_(metrics.histogram_of("owostack_store_fsync_seconds",
+                                              "Time of one fsync of the WAL making group commits durable",
+                                              metrics_registry::latency_buckets())),
           units_{&unit_counter("read", "ok"), &unit_counter("read", "failed"), &unit_counter("write", "ok"),
                  &unit_counter("write", "failed")} {
         metrics.gauge("owostack_store_write_queue_depth", "Write units waiting for the writer",
@@ -61,6 +73,15 @@ public:
             // The writer's page cache holds the hot index pages between batches (SQLite's 2 MiB
             // default makes every batch re-read them from the OS as the store grows).
             sqlite_exec(*writer_, "PRAGMA cache_size=-65536");
+            // Savepoints journal the pages they change; in memory, not in a temporary file per batch.
+            sqlite_exec(*writer_, "PRAGMA temp_store=MEMORY");
+            if (!in_memory_) {
+                // COMMIT only writes the batch's WAL frames; the syncer thread makes them durable
+                // (sync_loop), so the next batch runs while this one's fsync is in flight.
+                wal_path_ = sqlite_wal_path(*writer_);
+                sqlite_exec(*writer_, "PRAGMA synchronous=OFF");
+                syncer_thread_ = std::thread([this] { sync_loop(); });
+            }
             writer_thread_ = std::thread([this] { write_loop(); });
         }
     }
@@ -72,24 +93,27 @@ public:
             metrics_.remove_gauge(g);
     }
 
-    void submit(unit_kind kind, unit_of_work work, unit_done done) override {
+    void submit(unit_kind kind, unit_of_work work, unit_done done, write_history* history) override {
         if (opts_.mode == commit_mode::per_request) return run_inline(kind, work, done);
+        if (auto e = durability_lost()) return done(e);
         if (kind == unit_kind::read && !in_memory_) return run_read(work, done);
         // A write unit runs first as a read on a pooled connection: many write routes often
         // write nothing (a resolve, a replayed Idempotency-Key, a check), and those then never
         // queue behind the writer. Its first write fails (query_only) and the writer runs it
-        // again from scratch, as it may any unit.
-        if (kind == unit_kind::write && !in_memory_ && !stopping()) {
+        // again from scratch, as it may any unit; routes that nearly always write skip it.
+        if (kind == unit_kind::write && !in_memory_ && (!history || history->read_first()) && !stopping()) {
             auto error = run_on_reader(work);
-            if (!writes_after_all(error)) {
+            bool wrote = writes_after_all(error);
+            if (history) history->record(wrote);
+            if (!wrote) {
                 count(unit_kind::write, !error);
-                return done(error);
+                return complete_when_durable(std::move(done), error);
             }
         }
         {
             std::lock_guard lock(queue_mutex_);
             if (!stopping_) {
-                queue_.push_back({std::move(work), std::move(done), nullptr, clock_type::now()});
+                queue_.push_back({std::move(work), std::move(done), history, nullptr});
                 queue_ready_.notify_one();
                 return;
             }
@@ -102,6 +126,7 @@ public:
             std::lock_guard lock(queue_mutex_);
             if (stopping_ || last_commit_failed_) return false;
         }
+        if (durability_lost()) return false;
         if (in_memory_ || opts_.mode == commit_mode::per_request) return true;
         // A read connection reaches the file and its schema.
         auto reader = borrow_reader();
@@ -123,6 +148,21 @@ public:
             queue_ready_.notify_all();
         }
         if (writer_thread_.joinable()) writer_thread_.join();
+        if (syncer_thread_.joinable()) {
+            {
+                std::lock_guard lock(sync_mutex_);
+                syncer_stopping_ = true;
+                sync_ready_.notify_all();
+            }
+            syncer_thread_.join();
+            // The last connection to close checkpoints the WAL into the database: with fsyncs.
+            try {
+                sqlite_exec(*writer_, "PRAGMA synchronous=FULL");
+            } catch (...) {
+            }
+        }
+        if (wal_fd_ >= 0) ::close(wal_fd_);
+        wal_fd_ = -1;
     }
 
 private:
@@ -160,10 +200,33 @@ private:
         done(error);   // under the lock: completions (the catalog swap) keep commit order
     }
 
-    void run_read(const unit_of_work& work, const unit_done& done) {
+    void run_read(const unit_of_work& work, unit_done done) {
         auto error = run_on_reader(work);
         count(unit_kind::read, !error);
+        complete_when_durable(std::move(done), error);
+    }
+
+    /// A read may have seen a batch that is committed but not yet fsynced; it is answered once
+    /// every commit begun before it finished is durable, so no answer shows a write a crash
+    /// could still take back.
+    void complete_when_durable(unit_done done, std::exception_ptr error) {
+        std::uint64_t seen = committing_.load(std::memory_order_acquire);
+        if (durable_.load(std::memory_order_acquire) >= seen) return done(error);
+        {
+            std::lock_guard lock(sync_mutex_);
+            if (durable_.load(std::memory_order_relaxed) < seen && !sync_error_) {
+                waiting_reads_.push_back({seen, std::move(done), error});
+                return;
+            }
+        }
+        if (auto e = durability_lost()) error = e;
         done(error);
+    }
+
+    std::exception_ptr durability_lost() {
+        if (!sync_failed_.load(std::memory_order_acquire)) return nullptr;
+        std::lock_guard lock(sync_mutex_);
+        return sync_error_;
     }
 
     std::exception_ptr run_on_reader(const unit_of_work& work) {
@@ -228,46 +291,74 @@ private:
                 std::unique_lock lock(queue_mutex_);
                 queue_ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
                 if (queue_.empty()) return;   // stopping, and everything submitted is done
-                // The clients the last batch just answered send their next write within a
-                // fraction of a millisecond; without waiting for them, they would miss this batch
-                // and wait a whole commit for the next one (so two half batches alternate). With
-                // concurrency (the last batch had several units) and commits that cost an fsync,
-                // the batch may fill for at most the last commit's time, and never more than
-                // `fill_wait`, after its oldest unit arrived; a lone writer never waits, nor do
-                // batches that wrote nothing (resolves commit in microseconds).
-                if (last_batch_ > 1 && last_commit_ >= min_commit_worth_waiting) {
-                    std::size_t expected = std::min(opts_.max_batch, queue_.size() + last_batch_);
-                    auto wait = std::min<clock_type::duration>(fill_wait, last_commit_);
-                    queue_ready_.wait_until(lock, queue_.front().queued_at + wait,
-                                            [&] { return stopping_ || queue_.size() >= expected; });
-                }
-                while (!queue_.empty() && batch.size() < opts_.max_batch) {
-                    batch.push_back(std::move(queue_.front()));
-                    queue_.pop_front();
-                }
+                take_queued(batch);
             }
-            last_batch_ = batch.size();
             bool committed = run_batch(batch);
             {
                 std::lock_guard lock(queue_mutex_);
                 last_commit_failed_ = !committed;
+                if (syncer_thread_.joinable()) ++unsynced_commits_;
             }
-            for (auto& u : batch) {
-                count(unit_kind::write, !u.error);
-                u.done(u.error);
+            if (syncer_thread_.joinable()) {
+                std::lock_guard lock(sync_mutex_);
+                to_sync_.push_back({std::move(batch), committing_.load(std::memory_order_relaxed)});
+                sync_ready_.notify_one();
+            } else {
+                finish(batch, nullptr);
             }
-            // Copy the WAL into the database file every few commits, after the batch was
-            // answered: its fsync delays only the next batch (which meanwhile grows), and with
-            // the writer idle the checkpoint completes, so the next write restarts the WAL from
-            // its beginning instead of growing it (a checkpointer thread racing the writer never
+            // Copy the WAL into the database file every few commits, between batches: with the
+            // writer idle the checkpoint completes, so the next write restarts the WAL from its
+            // beginning instead of growing it (a checkpointer thread racing the writer never
             // completes one under load).
             if (!in_memory_ && ++commits_since_checkpoint_ >= checkpoint_every) {
                 commits_since_checkpoint_ = 0;
-                try {
-                    sqlite_exec(*writer_, "PRAGMA wal_checkpoint(PASSIVE)");
-                } catch (...) {   // the next one tries again; the WAL keeps everything meanwhile
-                }
+                checkpoint();
             }
+        }
+    }
+
+    /// Moves queued units into `batch`, up to the bound. Under queue_mutex_.
+    void take_queued(std::vector<queued_unit>& batch) {
+        while (!queue_.empty() && batch.size() < opts_.max_batch) {
+            batch.push_back(std::move(queue_.front()));
+            queue_.pop_front();
+        }
+    }
+
+    /// While the previous commit is still being fsynced, the open transaction takes in the units
+    /// that arrive: committing now would only write WAL frames the next fsync covers anyway. It
+    /// closes when that fsync is about to end (its usual time, less a COMMIT's), so the COMMIT
+    /// overlaps the end of the fsync and the next fsync starts at once. A unit waits for its
+    /// batch to close at most about one fsync, and each fsync makes durable every unit that
+    /// arrived during the one before. True when units were added.
+    bool take_while_disk_busy(std::vector<queued_unit>& batch) {
+        std::unique_lock lock(queue_mutex_);
+        for (;;) {
+            if (batch.size() >= opts_.max_batch || stopping_) return false;
+            if (!queue_.empty()) {
+                take_queued(batch);
+                return true;
+            }
+            if (unsynced_commits_ == 0) return false;
+            auto close_at = clock_type::time_point(clock_type::duration(sync_started_.load(std::memory_order_relaxed))) +
+                            clock_type::duration(fsync_typical_.load(std::memory_order_relaxed)) - commit_typical_;
+            if (unsynced_commits_ > 1 || clock_type::now() >= close_at) return false;
+            queue_ready_.wait_until(lock, close_at);
+        }
+    }
+
+    // Checkpoints keep their fsyncs (of the WAL before copying, of the database after): the WAL
+    // is reused from its start only once the database file holds it durably.
+    void checkpoint() {
+        bool deferred = syncer_thread_.joinable();
+        try {
+            if (deferred) sqlite_exec(*writer_, "PRAGMA synchronous=FULL");
+            sqlite_exec(*writer_, "PRAGMA wal_checkpoint(PASSIVE)");
+        } catch (...) {   // the next one tries again; the WAL keeps everything meanwhile
+        }
+        try {
+            if (deferred) sqlite_exec(*writer_, "PRAGMA synchronous=OFF");
+        } catch (...) {   // stays FULL: slower, still durable
         }
     }
 
@@ -280,32 +371,21 @@ private:
                 sqlite_exec(s, "BEGIN IMMEDIATE");
                 bool transaction_lost = false;
                 std::size_t ran = 0;
-                for (auto& u : batch) {
-                    if (u.error) continue;   // failed in an earlier attempt: stays failed
-                    sqlite_exec(s, "SAVEPOINT unit");
-                    try {
-                        u.work(s);
-                        sqlite_exec(s, "RELEASE unit");
-                        ++ran;
-                    } catch (...) {
-                        u.error = std::current_exception();
-                        // After some errors (I/O, full disk) SQLite rolls the whole transaction
-                        // back itself: the units before this one are gone too.
-                        if (!sqlite_in_transaction(s)) {
-                            transaction_lost = true;
-                            break;
-                        }
-                        sqlite_exec(s, "ROLLBACK TO unit");
-                        sqlite_exec(s, "RELEASE unit");
-                    }
-                }
-                // Units may run again from scratch: redo the others without the one that failed
-                // (each attempt drops one unit, so this ends).
+                std::size_t next = 0;
+                do {
+                    for (; next < batch.size() && !transaction_lost; ++next)
+                        transaction_lost = !run_unit(s, batch[next], ran);
+                } while (!transaction_lost && take_while_disk_busy(batch));
+                // After some errors (I/O, full disk) SQLite rolls the whole transaction back
+                // itself: units may run again from scratch, so the others are redone without the
+                // one that failed (each attempt drops one unit, so this ends).
                 if (transaction_lost) continue;
                 auto t0 = clock_type::now();
+                committing_.fetch_add(1, std::memory_order_release);   // readers may see it from now on
                 sqlite_exec(s, "COMMIT");
-                last_commit_ = clock_type::now() - t0;
-                commit_seconds_.observe(std::chrono::duration<double>(last_commit_).count());
+                auto took = clock_type::now() - t0;
+                commit_seconds_.observe(std::chrono::duration<double>(took).count());
+                commit_typical_ = typical(commit_typical_, took);
                 batch_size_.observe(static_cast<double>(ran));
                 return true;
             } catch (...) {
@@ -319,12 +399,127 @@ private:
         }
     }
 
+    /// One unit in its own SAVEPOINT; false when its failure took the whole transaction with it.
+    bool run_unit(store& s, queued_unit& u, std::size_t& ran) {
+        if (u.error) return true;   // failed in an earlier attempt: stays failed
+        sqlite_exec(s, "SAVEPOINT unit");
+        auto changes = sqlite_total_changes(s);
+        try {
+            u.work(s);
+            sqlite_exec(s, "RELEASE unit");
+            if (u.history) u.history->record(sqlite_total_changes(s) != changes);
+            ++ran;
+            return true;
+        } catch (...) {
+            u.error = std::current_exception();
+            if (!sqlite_in_transaction(s)) return false;
+            sqlite_exec(s, "ROLLBACK TO unit");
+            sqlite_exec(s, "RELEASE unit");
+            return true;
+        }
+    }
+
+    void finish(std::vector<queued_unit>& batch, const std::exception_ptr& sync_error) {
+        for (auto& u : batch) {
+            auto error = u.error ? u.error : sync_error;
+            count(unit_kind::write, !error);
+            u.done(error);
+        }
+    }
+
+    /// The syncer: fsyncs the WAL once for every batch committed since its last fsync, then
+    /// reports those batches' units and the reads that waited for them. If an fsync fails the
+    /// kernel may have dropped the pages it could not write, so nothing after it can be called
+    /// durable: those units fail, and so does every unit after them (and GET /ready) until a
+    /// restart recovers from what the disk holds.
+    void sync_loop() {
+        for (;;) {
+            std::deque<sync_entry> synced;
+            {
+                std::unique_lock lock(sync_mutex_);
+                sync_ready_.wait(lock, [this] { return syncer_stopping_ || !to_sync_.empty(); });
+                if (to_sync_.empty()) return;
+                synced.swap(to_sync_);
+            }
+            auto t0 = clock_type::now();
+            sync_started_.store(t0.time_since_epoch().count(), std::memory_order_relaxed);
+            std::exception_ptr error = sync_error_copy();
+            if (!error) error = sync_wal();
+            auto took = clock_type::now() - t0;
+            fsync_seconds_.observe(std::chrono::duration<double>(took).count());
+            fsync_typical_.store(typical(clock_type::duration(fsync_typical_.load(std::memory_order_relaxed)), took).count(),
+                                 std::memory_order_relaxed);
+            std::vector<waiting_read> answered;
+            {
+                std::lock_guard lock(sync_mutex_);
+                if (error) {
+                    sync_error_ = error;
+                    sync_failed_.store(true, std::memory_order_release);
+                } else {
+                    durable_.store(synced.back().generation, std::memory_order_release);
+                }
+                auto durable = durable_.load(std::memory_order_relaxed);
+                auto waits = std::partition(waiting_reads_.begin(), waiting_reads_.end(),
+                                            [&](const waiting_read& r) { return !error && r.seen > durable; });
+                answered.assign(std::make_move_iterator(waits), std::make_move_iterator(waiting_reads_.end()));
+                waiting_reads_.erase(waits, waiting_reads_.end());
+            }
+            {
+                std::lock_guard lock(queue_mutex_);
+                unsynced_commits_ -= synced.size();
+                queue_ready_.notify_all();   // the writer may close its open batch now
+            }
+            for (auto& e : synced) finish(e.batch, error);
+            for (auto& r : answered) r.done(error ? error : r.error);
+        }
+    }
+
+    std::exception_ptr sync_error_copy() {
+        std::lock_guard lock(sync_mutex_);
+        return sync_error_;
+    }
+
+    /// fdatasync of the WAL through a descriptor of our own (the file is the same inode SQLite
+    /// writes; opened again should SQLite have replaced it). The directory is synced once per
+    /// file, so the WAL's own entry is durable too.
+    std::exception_ptr sync_wal() {
+        auto failure = [](const char* what) {
+            return std::make_exception_ptr(std::runtime_error(std::string("the store could not make writes durable (") + what +
+                                                              ": " + std::strerror(errno) + ")"));
+        };
+        struct stat on_disk {};
+        if (::stat(wal_path_.c_str(), &on_disk) != 0) return failure("stat of the WAL");
+        struct stat held {};
+        if (wal_fd_ < 0 || ::fstat(wal_fd_, &held) != 0 || held.st_ino != on_disk.st_ino || held.st_dev != on_disk.st_dev) {
+            if (wal_fd_ >= 0) ::close(wal_fd_);
+            wal_fd_ = ::open(wal_path_.c_str(), O_RDONLY | O_CLOEXEC);
+            if (wal_fd_ < 0) return failure("open of the WAL");
+            auto slash = wal_path_.rfind('/');
+            std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : wal_path_.substr(0, slash);
+            int d = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+            if (d < 0) return failure("open of the database directory");
+            int r = ::fsync(d);
+            ::close(d);
+            if (r != 0) return failure("fsync of the database directory");
+        }
+        if (opts_.before_wal_sync) {
+            try {
+                opts_.before_wal_sync();
+            } catch (...) {
+                return std::current_exception();
+            }
+        }
+        if (::fdatasync(wal_fd_) != 0) return failure("fdatasync of the WAL");
+        return nullptr;
+    }
+
     store_engine_options opts_;
     metrics_registry& metrics_;
     bool in_memory_;
     std::unique_ptr<store> writer_;   // migrated when opened, before any reader exists
     histogram& batch_size_;
     histogram& commit_seconds_;
+    histogram& fsync_seconds_;
     counter* units_[4];   // read ok/failed, write ok/failed
 
     std::mutex inline_mutex_;   // per-request mode
@@ -335,12 +530,40 @@ private:
     bool stopping_ = false;
     bool last_commit_failed_ = false;
     std::thread writer_thread_;
+    std::size_t unsynced_commits_ = 0;   // handed to the syncer, not yet fsynced
+    // When the running fsync began, and what fsyncs and COMMITs usually take (moving averages).
+    std::atomic<clock_type::rep> sync_started_{0};
+    std::atomic<clock_type::rep> fsync_typical_{0};
+    clock_type::duration commit_typical_{};   // the writer thread's
+    static clock_type::duration typical(clock_type::duration average, clock_type::duration sample) {
+        return average + (sample - average) / 8;
+    }
     static constexpr std::size_t checkpoint_every = 32;   // commits
-    static constexpr auto fill_wait = std::chrono::microseconds(1000);   // a unit waits at most this for its batch to fill
-    static constexpr auto min_commit_worth_waiting = std::chrono::microseconds(100);
-    std::size_t last_batch_ = 0;                            // the writer thread's
-    clock_type::duration last_commit_{};                    // the writer thread's
     std::size_t commits_since_checkpoint_ = 0;             // the writer thread's
+
+    // Durability (group mode on disk). Generations count COMMITs: `committing_` is the last one
+    // begun (readers may see it), `durable_` the last one fsynced.
+    struct sync_entry {
+        std::vector<queued_unit> batch;
+        std::uint64_t generation;
+    };
+    struct waiting_read {
+        std::uint64_t seen;
+        unit_done done;
+        std::exception_ptr error;
+    };
+    std::string wal_path_;
+    int wal_fd_ = -1;   // the syncer thread's
+    std::atomic<std::uint64_t> committing_{0};
+    std::atomic<std::uint64_t> durable_{0};
+    std::atomic<bool> sync_failed_{false};
+    std::mutex sync_mutex_;
+    std::condition_variable sync_ready_;
+    std::deque<sync_entry> to_sync_;
+    std::vector<waiting_read> waiting_reads_;
+    std::exception_ptr sync_error_;
+    bool syncer_stopping_ = false;
+    std::thread syncer_thread_;
 
     std::mutex pool_mutex_;
     std::vector<std::unique_ptr<store>> idle_readers_;

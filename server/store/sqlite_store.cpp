@@ -803,5 +803,7 @@ std::unique_ptr<store> open_sqlite_store(const std::string& path) { return std::
 // unit, sqlite3_exec would parse BEGIN, SAVEPOINT, RELEASE and COMMIT again each time.
 void sqlite_exec(store& s, const char* sql) { static_cast<sqlite_store&>(s).connection().prepare(sql).run(); }
 bool sqlite_in_transaction(store& s) { return static_cast<sqlite_store&>(s).connection().in_transaction(); }
+std::int64_t sqlite_total_changes(store& s) { return static_cast<sqlite_store&>(s).connection().total_changes(); }
+std::string sqlite_wal_path(store& s) { return static_cast<sqlite_store&>(s).connection().wal_path(); }
 
 } // namespace owo::local

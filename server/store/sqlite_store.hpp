@@ -4,6 +4,7 @@
 
 #include "store/store.hpp"
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -14,10 +15,14 @@ namespace owo::local {
 std::unique_ptr<store> open_sqlite_store(const std::string& path);
 
 /// The SQLite engine's hold on a store open_sqlite_store made: runs the one statement `sql` (a
-/// string literal: BEGIN, SAVEPOINT, COMMIT, PRAGMA), and tells whether that connection is
-/// inside a transaction.
+/// string literal: BEGIN, SAVEPOINT, COMMIT, PRAGMA), tells whether that connection is inside a
+/// transaction, and where its WAL is.
 void sqlite_exec(store& s, const char* sql);
 bool sqlite_in_transaction(store& s);
+/// Rows inserted, updated or deleted by that connection so far (did a unit write?).
+std::int64_t sqlite_total_changes(store& s);
+/// The WAL file's path of that connection's database ("" in memory).
+std::string sqlite_wal_path(store& s);
 
 /// The first schema, as owostack-local wrote it before version 2 (tests make v1 databases with it).
 extern const char* const sqlite_schema_v1;

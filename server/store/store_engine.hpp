@@ -14,7 +14,9 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 
+#include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <exception>
 #include <functional>
 #include <memory>
@@ -37,11 +39,35 @@ using unit_of_work = std::function<void(store&)>;
 /// on the submitting thread before submit() returns: keep it short and never block in it.
 using unit_done = std::function<void(std::exception_ptr)>;
 
+/// What a route's write units did lately. Engines run a write unit first as a read, without
+/// locks or the writer (resolves, checks and replays mostly write nothing), unless the route's
+/// recent units nearly all wrote (creates), where that first run is wasted work. The api keeps
+/// one per route; engines record every run of a write unit into it.
+class write_history {
+public:
+    bool read_first() const noexcept { return share_.load(std::memory_order_relaxed) < skip_above; }
+    /// An average over about the last 16 units; a concurrent update may lose one (harmless).
+    void record(bool wrote) noexcept {
+        auto s = share_.load(std::memory_order_relaxed);
+        share_.store(s - s / 16 + (wrote ? one / 16 : 0), std::memory_order_relaxed);
+    }
+
+private:
+    static constexpr std::uint32_t one = 1u << 16;
+    static constexpr std::uint32_t skip_above = one / 4 * 3;   // read first unless 3 in 4 wrote
+    std::atomic<std::uint32_t> share_{0};
+};
+
 class store_engine {
 public:
     virtual ~store_engine() = default;
 
-    virtual void submit(unit_kind kind, unit_of_work work, unit_done done) = 0;
+    /// Runs `work` (see unit_of_work) and calls `done` once (see unit_done). `history`, when
+    /// given, is the write_history of the route the unit serves.
+    virtual void submit(unit_kind kind, unit_of_work work, unit_done done, write_history* history) = 0;
+    void submit(unit_kind kind, unit_of_work work, unit_done done) {
+        submit(kind, std::move(work), std::move(done), nullptr);
+    }
 
     /// True while the store answers (readiness: GET /ready). Cheap enough to call per request.
     virtual bool ready() = 0;
@@ -65,6 +91,8 @@ struct store_engine_options {
     // waits for one before it fails with 503.
     std::size_t pool_size = 8;
     std::chrono::milliseconds acquire_timeout{5000};
+    // Tests: runs on the SQLite syncer thread before each fsync of the WAL; a throw fails it.
+    std::function<void()> before_wal_sync;
 };
 
 /// Opens the engine `opts.store` names, registering its metrics in `metrics`.

@@ -127,6 +127,7 @@ struct webhook_dispatcher::impl {
     asio::awaitable<void> loop() {
         for (;;) {
             rescan = false;
+            notify_posted = false;   // commits from now on may not be in this scan: they post again
             auto next = scan();
             prune_if_due();
             // Until the next due delivery or a scan request, but never sooner than the gap.
@@ -362,10 +363,8 @@ void webhook_dispatcher::start() {
 
 void webhook_dispatcher::notify() {
     if (impl_->notify_posted.exchange(true)) return;
-    asio::post(impl_->ioc, [i = impl_.get()] {
-        i->notify_posted = false;
-        i->request_scan();
-    });
+    // One post per scan, however many commits notify before it starts (loop() re-arms it).
+    asio::post(impl_->ioc, [i = impl_.get()] { i->request_scan(); });
 }
 
 void webhook_dispatcher::stop() {

@@ -11,6 +11,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <atomic>
 #include <filesystem>
 #include <future>
 #include <stdexcept>
@@ -29,9 +30,11 @@ struct engine_on_disk {
     metrics_registry metrics;
     std::unique_ptr<store_engine> engine;
 
-    explicit engine_on_disk(commit_mode mode) {
+    explicit engine_on_disk(commit_mode mode, std::function<void()> before_wal_sync = {}) {
         fs::create_directories(dir);
-        engine = open_store_engine({(dir / "store.db").string(), mode}, metrics);
+        store_engine_options o{(dir / "store.db").string(), mode};
+        o.before_wal_sync = std::move(before_wal_sync);
+        engine = open_store_engine(o, metrics);
     }
     ~engine_on_disk() {
         engine.reset();
@@ -53,12 +56,29 @@ customer_row customer(const std::string& id) {
     return c;
 }
 
-/// Submits a write unit; the future holds its failure (nullptr: committed).
-std::future<std::exception_ptr> submit_write(store_engine& e, unit_of_work work) {
+/// Submits a unit; the future holds its failure (nullptr: it ran, and a write is durable).
+std::future<std::exception_ptr> submit_unit(store_engine& e, unit_kind kind, unit_of_work work,
+                                            write_history* history = nullptr) {
     auto done = std::make_shared<std::promise<std::exception_ptr>>();
     auto f = done->get_future();
-    e.submit(unit_kind::write, std::move(work), [done](std::exception_ptr x) { done->set_value(x); });
+    e.submit(kind, std::move(work), [done](std::exception_ptr x) { done->set_value(x); }, history);
     return f;
+}
+
+std::future<std::exception_ptr> submit_write(store_engine& e, unit_of_work work) {
+    return submit_unit(e, unit_kind::write, std::move(work));
+}
+
+std::string what(const std::exception_ptr& e) {
+    try {
+        std::rethrow_exception(e);
+    } catch (const std::exception& x) {
+        return x.what();
+    }
+}
+
+bool still_waiting(std::future<std::exception_ptr>& f) {
+    return f.wait_for(std::chrono::milliseconds(100)) == std::future_status::timeout;
 }
 
 bool exists(store_engine& e, const std::string& id) {
@@ -104,14 +124,76 @@ BOOST_AUTO_TEST_CASE(a_failing_unit_fails_only_itself_in_its_batch) {
     BOOST_TEST(!exists(*e.engine, "b"));
     BOOST_TEST(exists(*e.engine, "c"));
     BOOST_TEST(exists(*e.engine, "e"));
-    // Two commits: the blocker alone, then a, c and e together.
-    BOOST_TEST(e.batch_sizes().count() == 2u);
+    // One commit: the units queued behind the blocker joined its open transaction before it
+    // committed (a, c and e; b and the duplicate rolled back to their savepoints).
+    BOOST_TEST(e.batch_sizes().count() == 1u);
     BOOST_TEST(e.batch_sizes().sum() == 4.0);
-    BOOST_TEST(e.batch_sizes().bucket(0) == 1u);   // le=1: only the blocker's
+    BOOST_TEST(e.batch_sizes().bucket(0) == 0u);   // le=1: none alone
     BOOST_TEST(e.units("write", "ok") == 4.0);
     BOOST_TEST(e.units("write", "failed") == 2.0);
-    BOOST_TEST(e.metrics.histogram_of("owostack_store_commit_seconds", "", {}).count() == 2u);
+    BOOST_TEST(e.metrics.histogram_of("owostack_store_commit_seconds", "", {}).count() == 1u);
+    BOOST_TEST(e.metrics.histogram_of("owostack_store_fsync_seconds", "", {}).count() == 1u);
     BOOST_TEST(metric_sample(e.metrics.render(), "owostack_store_write_queue_depth") == 0.0);
+}
+
+// COMMIT only writes the WAL; the syncer's fsync makes it durable. Until then neither the write
+// nor a read that may have seen it is answered.
+BOOST_AUTO_TEST_CASE(writes_and_the_reads_that_see_them_are_answered_once_durable) {
+    std::promise<void> syncing, release;
+    auto released = release.get_future().share();
+    std::atomic<bool> first{true};
+    engine_on_disk e(commit_mode::group, [&, released] {
+        if (!first.exchange(false)) return;
+        syncing.set_value();
+        released.wait();
+    });
+    auto write = submit_write(*e.engine, [](store& s) { s.insert_customer(customer("x")); });
+    syncing.get_future().wait();   // committed, its fsync not yet done
+    BOOST_TEST(still_waiting(write));
+    bool seen = false;
+    auto read = submit_unit(*e.engine, unit_kind::read, [&](store& s) { seen = !s.customers_by_id("org_engine", "x").empty(); });
+    BOOST_TEST(still_waiting(read));
+    release.set_value();
+    BOOST_TEST((write.get() == nullptr));
+    BOOST_TEST((read.get() == nullptr));
+    BOOST_TEST(seen);
+    BOOST_TEST(e.metrics.histogram_of("owostack_store_fsync_seconds", "", {}).count() >= 1u);
+}
+
+// After a failed fsync nothing more can be called durable: its units fail, and so does every
+// later unit and the readiness check, until a restart.
+BOOST_AUTO_TEST_CASE(a_failed_fsync_fails_its_units_and_every_later_one) {
+    std::atomic<bool> first{true};
+    engine_on_disk e(commit_mode::group, [&] {
+        if (first.exchange(false)) throw std::runtime_error("the disk went away");
+    });
+    auto write = submit_write(*e.engine, [](store& s) { s.insert_customer(customer("lost")); }).get();
+    BOOST_REQUIRE(write != nullptr);
+    BOOST_TEST(what(write) == "the disk went away");
+    BOOST_TEST(!e.engine->ready());
+    auto later = submit_write(*e.engine, [](store& s) { s.insert_customer(customer("later")); }).get();
+    BOOST_TEST((later != nullptr));
+    BOOST_TEST((submit_unit(*e.engine, unit_kind::read, [](store&) {}).get() != nullptr));
+}
+
+// A route whose units nearly always write skips the read-first run; once its units stop writing
+// (seen on the writer, by the rows they changed), it reads first again.
+BOOST_AUTO_TEST_CASE(routes_that_nearly_always_write_skip_the_read_first_run) {
+    engine_on_disk e(commit_mode::group);
+    write_history route;
+    BOOST_TEST(route.read_first());
+    for (int i = 0; i < 40; ++i)
+        BOOST_TEST((submit_unit(*e.engine, unit_kind::write,
+                                [i](store& s) { s.insert_customer(customer("w" + std::to_string(i))); }, &route)
+                        .get() == nullptr));
+    BOOST_TEST(!route.read_first());
+    double readers = metric_sample(e.metrics.render(), "owostack_store_pool_connections");
+    for (int i = 0; i < 10; ++i)
+        BOOST_TEST((submit_unit(*e.engine, unit_kind::write, [](store& s) { s.customers_by_id("org_engine", "w1"); }, &route)
+                        .get() == nullptr));
+    BOOST_TEST(route.read_first());
+    BOOST_TEST(e.units("write", "ok") == 50.0);
+    BOOST_TEST(readers >= 1.0);   // the first writes did read first
 }
 
 BOOST_AUTO_TEST_CASE(per_request_mode_commits_each_write_alone_and_rolls_back_a_failing_one) {
@@ -208,7 +290,9 @@ namespace {
 struct switchable_engine final : store_engine {
     std::unique_ptr<store_engine> inner;
     std::atomic<bool> reachable{true};
-    void submit(unit_kind k, unit_of_work w, unit_done d) override { inner->submit(k, std::move(w), std::move(d)); }
+    void submit(unit_kind k, unit_of_work w, unit_done d, write_history* h) override {
+        inner->submit(k, std::move(w), std::move(d), h);
+    }
     bool ready() override { return reachable && inner->ready(); }
     void stop() override { inner->stop(); }
 };
