@@ -230,7 +230,7 @@ http_response api::handle(const http_request& req) {
     return result.get();
 }
 
-void api::handle(const http_request& req, std::function<void(http_response)> done) {
+void api::handle(const http_request& req, std::function<void(http_response)> done, answer_runner run_answer) {
     auto started = std::chrono::steady_clock::now();
     // Answers once: the request id on every answer, one count and one latency per request.
     auto answer = [this, &req, started, id = request_id_of(req), done](reply r, std::string_view route) {
@@ -254,31 +254,39 @@ void api::handle(const http_request& req, std::function<void(http_response)> don
     } catch (const std::exception& e) {
         next = internal_error(e.what());
     }
-    if (auto* r = std::get_if<reply>(&next)) return answer(std::move(*r), route);
+    auto finish = [run_answer = std::move(run_answer)](std::function<void()> f) {
+        if (run_answer) run_answer(std::move(f));
+        else f();
+    };
+    if (auto* r = std::get_if<reply>(&next)) return finish([answer, r = std::move(*r), route]() mutable { answer(std::move(r), route); });
     auto p = std::get<std::shared_ptr<prepared>>(std::move(next));
     auto kind = p->rt->write ? unit_kind::write : unit_kind::read;
-    engine_->submit(kind, [this, p](store& s) { run_unit(*p, s); },
-                    [this, p, answer, internal_error](std::exception_ptr failed) {
-                        if (failed) {
-                            try {
-                                std::rethrow_exception(failed);
-                            } catch (const store_unavailable& e) {
-                                // Nothing was written (or, after a lost COMMIT, the client's retry
-                                // with its Idempotency-Key settles it): retryable, as /ready says.
-                                std::fprintf(stderr, "owostack-local: store unavailable: %s\n", e.what());
-                                return answer(store_unavailable_reply(), p->rt->pattern);
-                            } catch (const std::exception& e) {
-                                return answer(internal_error(e.what()), p->rt->pattern);
-                            } catch (...) {
-                                return answer(internal_error("unknown exception"), p->rt->pattern);
-                            }
-                        }
-                        // Committed: the synced catalog serves the requests that follow.
-                        if (p->new_catalog) install_catalog(*p->org, std::move(*p->new_catalog));
-                        if (p->rt->write && after_write_) after_write_();   // events may wait for delivery
-                        answer(std::move(p->answer), p->rt->pattern);
-                    },
-                    p->history);
+    engine_->submit(
+        kind, [this, p](store& s) { run_unit(*p, s); },
+        [this, p, answer, internal_error, finish](std::exception_ptr failed) {
+            if (!failed) {
+                // Committed, in commit order (this runs on the engine's thread): the synced
+                // catalog serves the requests that follow; events may wait for delivery.
+                if (p->new_catalog) install_catalog(*p->org, std::move(*p->new_catalog));
+                if (p->rt->write && after_write_) after_write_();
+            }
+            finish([p, answer, internal_error, failed] {
+                if (!failed) return answer(std::move(p->answer), p->rt->pattern);
+                try {
+                    std::rethrow_exception(failed);
+                } catch (const store_unavailable& e) {
+                    // Nothing was written (or, after a lost COMMIT, the client's retry with its
+                    // Idempotency-Key settles it): retryable, as /ready says.
+                    std::fprintf(stderr, "owostack-local: store unavailable: %s\n", e.what());
+                    answer(store_unavailable_reply(), p->rt->pattern);
+                } catch (const std::exception& e) {
+                    answer(internal_error(e.what()), p->rt->pattern);
+                } catch (...) {
+                    answer(internal_error("unknown exception"), p->rt->pattern);
+                }
+            });
+        },
+        p->history);
 }
 
 std::variant<reply, std::shared_ptr<api::prepared>> api::prepare(const http_request& req, std::string_view& route_label) {

@@ -47,19 +47,38 @@ public:
 
     ~api();
 
-    /// Answers one request: `done` gets the response, possibly on a store engine thread, once
-    /// the request's writes are durable. `req` must live until then. Never throws: unexpected
-    /// failures become a 500 with no details.
-    void handle(const http_request& req, std::function<void(http_response)> done);
+    /// Runs a function where the caller wants its answer made.
+    using answer_runner = std::function<void(std::function<void()>)>;
+
+    /// Answers one request: `done` gets the response once the request's writes are durable.
+    /// The answer (rendering, metrics, `done`) is made by `run_answer` when given, else on
+    /// whichever thread finished the store work (possibly a store engine thread). `req` must
+    /// live until then. Never throws: unexpected failures become a 500 with no details.
+    void handle(const http_request& req, std::function<void(http_response)> done, answer_runner run_answer = {});
 
     /// The same, waiting for the answer (tests, the fuzz target). Not from an engine thread.
     http_response handle(const http_request& req);
 
-    /// The same as an Asio operation: completes with void(http_response) on the token's executor.
+    /// The same as an Asio operation: completes with void(http_response) on the token's executor,
+    /// where the answer is also made: a store engine thread finishing a batch of units only posts
+    /// their answers, it renders none of them.
     template <class CompletionToken>
     auto async_handle(const http_request& req, CompletionToken&& token) {
         return boost::asio::async_initiate<CompletionToken, void(http_response)>(
-            [this, &req](auto handler) { handle(req, posting_callback<http_response>(std::move(handler))); }, token);
+            [this, &req](auto handler) {
+                auto ex = boost::asio::get_associated_executor(handler);
+                auto guard = std::make_shared<decltype(boost::asio::make_work_guard(ex))>(boost::asio::make_work_guard(ex));
+                auto h = std::make_shared<decltype(handler)>(std::move(handler));
+                // `done` runs inside a function posted to `ex`, never inside this initiation.
+                handle(
+                    req,
+                    [h, guard](http_response res) {
+                        guard->reset();
+                        std::move(*h)(std::move(res));
+                    },
+                    [ex](std::function<void()> f) { boost::asio::post(ex, std::move(f)); });
+            },
+            token);
     }
 
     /// Call before serving (it is read without a lock).
