@@ -11,7 +11,8 @@
 namespace owo::local {
 
 /// Opens `path` (":memory:" allowed) in WAL mode with synchronous=FULL, so a commit the client
-/// saw acknowledged survives a crash, and creates or upgrades the schema.
+/// saw acknowledged survives a crash, and creates or upgrades the schema. (The group-commit
+/// writer turns synchronous off and fsyncs the WAL itself: sqlite_engine.hpp.)
 std::unique_ptr<store> open_sqlite_store(const std::string& path);
 
 /// The SQLite engine's hold on a store open_sqlite_store made: runs the one statement `sql` (a
