@@ -7,6 +7,7 @@
 #include "store/sqlite_store.hpp"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -80,9 +81,15 @@ public:
                 // (sync_loop), so the next batch runs while this one's fsync is in flight.
                 wal_path_ = sqlite_wal_path(*writer_);
                 sqlite_exec(*writer_, "PRAGMA synchronous=OFF");
-                syncer_thread_ = std::thread([this] { sync_loop(); });
+                syncer_thread_ = std::thread([this] {
+                    pthread_setname_np(pthread_self(), "owo-syncer");   // in top -H and perf
+                    sync_loop();
+                });
             }
-            writer_thread_ = std::thread([this] { write_loop(); });
+            writer_thread_ = std::thread([this] {
+                pthread_setname_np(pthread_self(), "owo-writer");
+                write_loop();
+            });
         }
     }
 
@@ -362,24 +369,36 @@ private:
         }
     }
 
-    /// One transaction for the batch, a SAVEPOINT per unit, one COMMIT. Sets each unit's error;
-    /// false when the batch itself could not commit (then every unit failed).
+    /// One transaction for the batch, one COMMIT. Sets each unit's error; false when the batch
+    /// itself could not commit (then every unit failed).
+    ///
+    /// A unit that throws must fail alone. Units rarely throw (a 4xx is an answer, not a throw),
+    /// and a SAVEPOINT per unit cost a quarter of the writer's time per unit (SQLite copies every
+    /// page a savepoint changes into its journal, and each unit changes the same hot pages
+    /// again), so units run without one. When one throws, the whole transaction is rolled back
+    /// and the batch runs again without it, this time each unit in its own SAVEPOINT, and so do
+    /// the batches after it for a while: a stream of failing requests costs one rerun per
+    /// `isolated_after_failure` batches, not one per failure.
     bool run_batch(std::vector<queued_unit>& batch) {
         store& s = *writer_;
         for (;;) {
             try {
                 sqlite_exec(s, "BEGIN IMMEDIATE");
-                bool transaction_lost = false;
+                bool redo = false;
                 std::size_t ran = 0;
                 std::size_t next = 0;
                 do {
-                    for (; next < batch.size() && !transaction_lost; ++next)
-                        transaction_lost = !run_unit(s, batch[next], ran);
-                } while (!transaction_lost && take_while_disk_busy(batch));
-                // After some errors (I/O, full disk) SQLite rolls the whole transaction back
-                // itself: units may run again from scratch, so the others are redone without the
-                // one that failed (each attempt drops one unit, so this ends).
-                if (transaction_lost) continue;
+                    for (; next < batch.size() && !redo; ++next)
+                        redo = !run_unit(s, batch[next], ran);
+                } while (!redo && take_while_disk_busy(batch));
+                // The units may run again from scratch: the others are redone without the one
+                // that failed (each attempt drops at least one unit, so this ends). After some
+                // errors (I/O, full disk) SQLite has already rolled the transaction back itself.
+                if (redo) {
+                    abandon(s);
+                    isolated_batches_ = isolated_after_failure;
+                    continue;
+                }
                 auto t0 = clock_type::now();
                 committing_.fetch_add(1, std::memory_order_release);   // readers may see it from now on
                 sqlite_exec(s, "COMMIT");
@@ -387,6 +406,7 @@ private:
                 commit_seconds_.observe(std::chrono::duration<double>(took).count());
                 commit_typical_ = typical(commit_typical_, took);
                 batch_size_.observe(static_cast<double>(ran));
+                if (isolated_batches_ > 0) --isolated_batches_;
                 return true;
             } catch (...) {
                 // BEGIN, a savepoint or COMMIT failed: nothing of the batch is durable.
@@ -399,20 +419,22 @@ private:
         }
     }
 
-    /// One unit in its own SAVEPOINT; false when its failure took the whole transaction with it.
+    /// One unit (in its own SAVEPOINT while isolating); false when its failure means the
+    /// transaction must be redone without it.
     bool run_unit(store& s, queued_unit& u, std::size_t& ran) {
         if (u.error) return true;   // failed in an earlier attempt: stays failed
-        sqlite_exec(s, "SAVEPOINT unit");
+        bool isolated = isolated_batches_ > 0;
+        if (isolated) sqlite_exec(s, "SAVEPOINT unit");
         auto changes = sqlite_total_changes(s);
         try {
             u.work(s);
-            sqlite_exec(s, "RELEASE unit");
+            if (isolated) sqlite_exec(s, "RELEASE unit");
             if (u.history) u.history->record(sqlite_total_changes(s) != changes);
             ++ran;
             return true;
         } catch (...) {
             u.error = std::current_exception();
-            if (!sqlite_in_transaction(s)) return false;
+            if (!isolated || !sqlite_in_transaction(s)) return false;
             sqlite_exec(s, "ROLLBACK TO unit");
             sqlite_exec(s, "RELEASE unit");
             return true;
@@ -539,6 +561,8 @@ private:
         return average + (sample - average) / 8;
     }
     static constexpr std::size_t checkpoint_every = 32;   // commits
+    static constexpr std::size_t isolated_after_failure = 64;   // batches with a SAVEPOINT per unit after a unit threw
+    std::size_t isolated_batches_ = 0;                          // the writer thread's
     std::size_t commits_since_checkpoint_ = 0;             // the writer thread's
 
     // Durability (group mode on disk). Generations count COMMITs: `committing_` is the last one
