@@ -6,8 +6,8 @@
 namespace owo::local {
 
 /// Group mode: one writer thread owns the write connection and drains a queue; the units it
-/// finds waiting run in one transaction, each inside its own SAVEPOINT (a failing unit rolls back
-/// only itself), and one COMMIT. The COMMIT only writes the WAL; a syncer thread fsyncs it and
+/// finds waiting run in one transaction and one COMMIT (a unit that throws fails alone: the
+/// batch is redone without it, each unit in a SAVEPOINT). The COMMIT only writes the WAL; a syncer thread fsyncs it and
 /// only then reports the batch's units done, while the writer already runs the next batch, which
 /// stays open (taking in the units that arrive) until the fsync in flight is about to end. Reads
 /// run on the caller's thread on pooled read connections (WAL readers never wait for the writer)
