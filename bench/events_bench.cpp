@@ -90,6 +90,10 @@ double cpu_seconds(pid_t pid) {
 
 /// `count` creates (unique emails), `concurrency` in flight on one client.
 create_run run_creates(const local_server& srv, const settings& s, const std::string& tag) {
+    // The runs before this one left dirty pages (their databases, now deleted or not): written
+    // back during this run they would share the disk with its fsyncs, so the arm measured after
+    // a busy one would pay for it.
+    ::sync();
     create_run out;
     out.latencies_ms.reserve(s.count);
     asio::io_context ioc;
