@@ -215,8 +215,7 @@ std::exception_ptr postgres_engine::run(std::unique_ptr<pg_connection>& conn, jo
             return nullptr;
         } catch (const needs_write&) {
             rollback(conn);
-            if (j.history) j.history->record(true);
-            access = pg_access::write;
+            access = pg_access::write;   // its outcome is recorded once, by the run that commits
             --attempt;   // not a failure: the same unit, now as a write
         } catch (const postgres_error& e) {
             rollback(conn);

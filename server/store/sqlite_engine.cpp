@@ -110,9 +110,8 @@ public:
         // again from scratch, as it may any unit; routes that nearly always write skip it.
         if (kind == unit_kind::write && !in_memory_ && (!history || history->read_first()) && !stopping()) {
             auto error = run_on_reader(work);
-            bool wrote = writes_after_all(error);
-            if (history) history->record(wrote);
-            if (!wrote) {
+            if (!writes_after_all(error)) {
+                if (history) history->record(false);   // a unit that writes is recorded by the writer
                 count(unit_kind::write, !error);
                 return complete_when_durable(std::move(done), error);
             }

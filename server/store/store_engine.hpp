@@ -42,7 +42,7 @@ using unit_done = std::function<void(std::exception_ptr)>;
 /// What a route's write units did lately. Engines run a write unit first as a read, without
 /// locks or the writer (resolves, checks and replays mostly write nothing), unless the route's
 /// recent units nearly all wrote (creates), where that first run is wasted work. The api keeps
-/// one per route; engines record every run of a write unit into it.
+/// one per route; engines record each write unit once, from the run that committed it.
 class write_history {
 public:
     bool read_first() const noexcept { return share_.load(std::memory_order_relaxed) < skip_above; }
