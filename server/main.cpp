@@ -1,5 +1,6 @@
 // owostack-local: see options.cpp for the command line and README.md for the story.
 #include "api/api.hpp"
+#include "api/api_keys.hpp"
 #include "http/http_server.hpp"
 #include "options.hpp"
 #include "store/postgres_engine.hpp"
@@ -65,41 +66,53 @@ json::object load_catalog(const std::string& path) {
     return v.as_object();
 }
 
-/// The --api-key values, KEY[:ORG[:SCOPES]], into the api's keys and their scopes.
+/// The --api-key values, KEY[:ORG[:SCOPES]], into the api's keys and their scopes. Errors name
+/// a value by its position, never by its key.
 void add_api_keys(const command_line& c, api_options& ao) {
-    for (const auto& k : c.api_keys) {
-        auto colon = k.find(':');
-        std::string key = k.substr(0, colon), org = colon == std::string::npos ? key : k.substr(colon + 1);
-        auto scopes_at = org.find(':');
-        std::string scopes = scopes_at == std::string::npos ? "*" : org.substr(scopes_at + 1);
-        if (scopes_at != std::string::npos) org.resize(scopes_at);
-        if (key.empty() || org.empty()) throw std::invalid_argument("--api-key expects KEY[:ORG[:SCOPES]]");
-        std::string_view bad;
-        auto held = scope_set::parse(scopes, &bad);
-        if (!held)
-            throw std::invalid_argument("--api-key " + key + ": unknown scope '" + std::string(bad) +
-                                        "' (customers:read, customers:write, entities:read, entities:write, "
-                                        "billing:read, billing:write or *)");
-        ao.api_keys[key] = org;
-        ao.key_scopes.insert_or_assign(key, *held);
+    for (std::size_t i = 0; i < c.api_keys.size(); ++i) {
+        auto k = parse_api_key(c.api_keys[i], i + 1);
+        ao.api_keys[k.key] = k.org;
+        ao.key_scopes.insert_or_assign(k.key, k.scopes);
     }
     if (ao.api_keys.empty()) {
         const char* env = std::getenv("OWOSTACK_SECRET_KEY");
-        ao.api_keys[env && *env ? env : "sk_test_owostack_local"] = "local";
+        ao.api_keys[env && *env ? env : "sk_test_owostack_local"] = default_organisation;
     }
 }
 
-tls_material tls_for(const command_line& c) {
+/// A directory owostack-local made for itself, removed with everything in it when the server
+/// exits (normally, or on SIGINT/SIGTERM, which end the run loop and return from main).
+class owned_temp_dir {
+public:
+    owned_temp_dir() = default;
+    owned_temp_dir(const owned_temp_dir&) = delete;
+    owned_temp_dir& operator=(const owned_temp_dir&) = delete;
+    ~owned_temp_dir() {
+        if (path_.empty()) return;
+        std::error_code ec;
+        fs::remove_all(path_, ec);
+        if (ec) std::fprintf(stderr, "owostack-local: could not remove %s: %s\n", path_.c_str(), ec.message().c_str());
+    }
+    /// Makes a fresh directory under $TMPDIR (else /tmp), private to this user.
+    const fs::path& make(const std::string& prefix) {
+        std::string pattern = (fs::temp_directory_path() / (prefix + "XXXXXX")).string();
+        if (!::mkdtemp(pattern.data())) throw std::runtime_error("cannot create a temporary directory in " + fs::temp_directory_path().string());
+        return path_ = pattern;
+    }
+
+private:
+    fs::path path_;
+};
+
+/// `generated_in` owns the directory when the material is generated into a temporary one.
+tls_material tls_for(const command_line& c, owned_temp_dir& generated_in) {
     if (!c.tls_cert.empty()) return {c.tls_cert, c.tls_cert, c.tls_key};
     fs::path dir = c.tls_dir;
     if (dir.empty()) {
-        if (c.db == ":memory:" || !c.store.empty()) {   // no database file to sit next to
-            char tmpl[] = "/tmp/owostack-local-tls-XXXXXX";
-            if (!::mkdtemp(tmpl)) throw std::runtime_error("cannot create a temporary TLS directory");
-            dir = tmpl;
-        } else {
+        if (c.db == ":memory:" || !c.store.empty())   // no database file to sit next to
+            dir = generated_in.make("owostack-local-tls-");
+        else
             dir = fs::absolute(c.db).parent_path() / "owostack-local-tls";
-        }
     }
     auto m = ensure_tls_material(fs::absolute(dir));
     m.ca_file = fs::absolute(m.ca_file).string();
@@ -120,6 +133,7 @@ int main(int argc, char** argv) {
         std::fputs(usage_text(), stdout);
         return 0;
     }
+    owned_temp_dir tls_temp_dir;   // outlives everything in the try block, and the catch
     try {
         api_options ao;
         ao.engine.store = cmd.store.empty() ? cmd.db : cmd.store;
@@ -160,7 +174,7 @@ int main(int argc, char** argv) {
         server_options so;
         so.listen = parse_listen(cmd.listen);
         so.plain_http = cmd.plain_http;
-        if (!cmd.plain_http) so.tls = tls_for(cmd);
+        if (!cmd.plain_http) so.tls = tls_for(cmd, tls_temp_dir);
         so.chaos = cmd.chaos;
         so.chaos_seed = cmd.chaos_seed;
         so.log = cmd.log_format == "json" ? log_format::json : cmd.log_format == "text" ? log_format::text : log_format::none;
@@ -180,6 +194,10 @@ int main(int argc, char** argv) {
         signals.async_wait([&](boost::system::error_code ec, int) {
             if (ec) return;
             std::fprintf(stderr, "owostack-local: shutting down\n");
+            // A second signal stops at once, still through the normal exit (temporary files removed).
+            signals.async_wait([&](boost::system::error_code again, int) {
+                if (!again) ioc.stop();
+            });
             server.shutdown();
             // In-flight requests get a bounded time to finish; then we stop regardless. A
             // coroutine, not a self-referencing callback, so nothing outlives the loop.

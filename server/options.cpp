@@ -37,15 +37,16 @@ usage: owostack-local [options]
   --catalog FILE         catalog JSON (Owostack sync payload shape) merged into every
                          organisation's catalog at start (default: server/catalog.example.json)
   --api-key KEY[:ORG[:SCOPES]]
-                         accept KEY for organisation ORG (repeatable; ORG defaults to KEY).
+                         accept KEY for organisation ORG (repeatable; several keys may share
+                         an ORG; without ORG: the default organisation "local", never the key).
                          SCOPES: comma-separated from customers:read, customers:write,
                          entities:read, entities:write, billing:read, billing:write, * (default *)
                          Default: $OWOSTACK_SECRET_KEY or sk_test_owostack_local (org "local")
   --tls-cert FILE        PEM certificate chain; with --tls-key
   --tls-key FILE         PEM private key
   --tls-dir DIR          where the generated CA and certificate live (default:
-                         owostack-local-tls/ next to the database; a temp dir for :memory:
-                         and --store)
+                         owostack-local-tls/ next to the database; for :memory: and --store
+                         a fresh directory under $TMPDIR, removed when the server exits)
   --plain-http           serve plain HTTP instead of HTTPS (debugging only)
   --public-url URL       base URL used in checkout links (default: the listening URL)
   --threads N            I/O threads (default: number of CPUs)

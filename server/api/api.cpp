@@ -163,10 +163,11 @@ struct api::request_metrics {
 };
 
 api::api(api_options opts)
-    : opts_(std::move(opts)), request_metrics_(std::make_unique<request_metrics>(metrics_)),
+    : opts_(std::move(opts)), keys_(opts_.api_keys, opts_.key_scopes), request_metrics_(std::make_unique<request_metrics>(metrics_)),
       engine_(opts_.open_engine ? opts_.open_engine(opts_.engine, metrics_) : open_store_engine(opts_.engine, metrics_)),
       catalogs_(std::make_shared<const catalog_map>()),
       write_histories_(std::make_unique<write_history[]>(api_routes().size())), shared_store_(is_postgres_url(opts_.engine.store)) {
+    move_key_derived_organisations();
     // Each organisation keeps the catalog it has (synced before or loaded on an earlier
     // start) with the catalog file merged in: created and updated, never deleted.
     std::set<std::string> orgs;
@@ -183,6 +184,34 @@ api::api(api_options opts)
         });
         install_catalog(org, std::move(doc));
     }
+}
+
+void api::move_key_derived_organisations() {
+    std::set<std::string> orgs;
+    for (const auto& [key, org] : opts_.api_keys) orgs.insert(org);
+    std::int64_t rows = 0;
+    std::set<std::string> moved_to;
+    run_blocking(*engine_, unit_kind::write, [&](store& s) {
+        rows = 0;
+        moved_to.clear();
+        for (const auto& [key, org] : opts_.api_keys) {
+            // A key that is also some key's organisation name: its rows are that organisation's.
+            if (orgs.contains(key) || !s.organisation_exists(key)) continue;
+            // Two organisations' event sequences, catalogs and recorded answers cannot be merged.
+            if (s.organisation_exists(org))
+                throw std::runtime_error("data stored under an organisation id derived from a key of organisation '" + org +
+                                         "' (an earlier version's id for a key given without ORG) cannot move to '" + org +
+                                         "', which holds data of its own: give that key an organisation of its own "
+                                         "(--api-key KEY:ORG); nothing was changed");
+            rows += s.move_organisation(key, org);
+            moved_to.insert(org);
+        }
+    });
+    if (moved_to.empty()) return;
+    std::string names;
+    for (const auto& org : moved_to) names += (names.empty() ? "'" : ", '") + org + "'";
+    std::fprintf(stderr, "owostack-local: migrated %lld rows of %zu organisation(s) from key-derived ids to %s\n",
+                 static_cast<long long>(rows), moved_to.size(), names.c_str());
 }
 
 api::~api() { engine_->stop(); }   // finishes the units in flight while everything they use lives
@@ -318,7 +347,7 @@ std::variant<reply, std::shared_ptr<api::prepared>> api::prepare(const http_requ
 
     // Authentication before routing, as hosted: an unknown route with no key is a 401.
     const std::string* org = nullptr;
-    const std::string* key_name = nullptr;
+    const scope_set* scopes = nullptr;
     if (!m.on_path || m.on_path->needs != scope::public_page) {
         // Repeated headers arrive joined with ", " (the Fetch API's Headers.get), so a second
         // Authorization makes the first key's text "<key>," and no key matches.
@@ -331,22 +360,19 @@ std::variant<reply, std::shared_ptr<api::prepared>> api::prepare(const http_requ
             return reply_for(domain_error{error_kind::unauthenticated, "Missing API Key"});
         // The key is header.split(" ")[1]: the text up to the next space.
         auto rest = auth.substr(bearer.size());
-        auto key = opts_.api_keys.find(std::string(rest.substr(0, rest.find(' '))));
-        if (key == opts_.api_keys.end()) return reply_for(domain_error{error_kind::unauthenticated, "Invalid API Key"});
-        org = &key->second;
-        key_name = &key->first;
+        const auto* key = keys_.find(rest.substr(0, rest.find(' ')));
+        if (!key) return reply_for(domain_error{error_kind::unauthenticated, "Invalid API Key"});
+        org = &key->org;
+        scopes = &key->scopes;
     }
     if (!m.on_path) return reply_for(domain_error{error_kind::no_such_page});
     if (!m.found) return wrong_method(m);
     const route& rt = *m.found;
     // The key's scope, after authentication and routing, before the body is read.
-    if (key_name) {
-        auto held = opts_.key_scopes.find(*key_name);
-        if (held != opts_.key_scopes.end() && !held->second.holds(rt.needs)) {
-            std::string needed(scope_name(rt.needs));
-            return reply_for(domain_error{error_kind::forbidden, "API key lacks the scope '" + needed + "'",
-                                          {{"code", "insufficient_scope"}, {"requiredScope", needed}}});
-        }
+    if (scopes && !scopes->holds(rt.needs)) {
+        std::string needed(scope_name(rt.needs));
+        return reply_for(domain_error{error_kind::forbidden, "API key lacks the scope '" + needed + "'",
+                                      {{"code", "insufficient_scope"}, {"requiredScope", needed}}});
     }
     bool reads_body = verb != http::verb::get;
 

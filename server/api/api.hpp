@@ -6,6 +6,7 @@
 // async_handle(); the tests and the request fuzz target call the blocking handle().
 #pragma once
 
+#include "api/api_keys.hpp"
 #include "api/scope.hpp"
 #include "domain/catalog.hpp"
 #include "http/reply.hpp"
@@ -27,7 +28,7 @@ namespace owo::local {
 
 struct api_options {
     store_engine_options engine;                   // which store, how it commits
-    std::map<std::string, std::string> api_keys;   // secret key -> organisation
+    std::map<std::string, std::string> api_keys;   // secret key -> organisation (default_organisation when not given)
     std::map<std::string, scope_set> key_scopes;   // secret key -> its scopes; a key not listed holds `*`
     boost::json::object catalog;                   // merged into every organisation's catalog at start
     std::string public_url;                        // base of checkout URLs, e.g. https://127.0.0.1:8443
@@ -108,7 +109,12 @@ private:
     std::shared_ptr<const catalog_map> catalogs() const;
     void install_catalog(const std::string& org, boost::json::object doc);
 
+    /// Issue #26: rows an earlier version stored under a key-derived organisation id (the key
+    /// itself) move to the key's organisation, in one transaction; logged without the key.
+    void move_key_derived_organisations();
+
     api_options opts_;
+    api_key_table keys_;   // opts_.api_keys for look-ups in constant time
     metrics_registry metrics_;   // before engine_: the engine's gauges point into both
     std::unique_ptr<request_metrics> request_metrics_;
     std::unique_ptr<store_engine> engine_;

@@ -2,6 +2,8 @@
 // (COLLATE "C"), as SQLite's do, whatever locale the database was created with.
 #include "store/postgres_store.hpp"
 
+#include "store/organisation_ids.hpp"
+
 #include <limits>
 #include <stdexcept>
 
@@ -766,6 +768,43 @@ void postgres_store::release_webhook_endpoint(const std::string& endpoint_id, co
     writing();
     static const char* const sql = "DELETE FROM webhook_claims WHERE endpoint_id = $1 AND holder = $2";
     db_.exec(sql, pg_params().add(endpoint_id).add(holder));
+}
+
+// ---- organisation ids (issue #26) ----
+
+namespace {
+
+/// A statement of organisation_ids.hpp in PostgreSQL's spelling: ?N -> $N.
+std::string dollar_parameters(std::string sql) {
+    for (auto& c : sql)
+        if (c == '?') c = '$';
+    return sql;
+}
+
+} // namespace
+
+bool postgres_store::organisation_exists(const std::string& org) {
+    static const std::string sql = dollar_parameters(organisation_exists_sql);
+    return db_.exec(sql.c_str(), pg_params().add(org)).integer(0, 0) != 0;
+}
+
+std::int64_t postgres_store::move_organisation(const std::string& from, const std::string& to) {
+    writing();
+    static const auto statements = [] {
+        std::array<std::string, organisation_move_sql.size()> out;
+        for (std::size_t i = 0; i < out.size(); ++i) out[i] = dollar_parameters(organisation_move_sql[i]);
+        return out;
+    }();
+    lock('o', to, "");   // instances starting together: one moves, the others then find nothing
+    auto [from_invoice, from_message] = recorded_answer_texts(from);
+    auto [to_invoice, to_message] = recorded_answer_texts(to);
+    std::int64_t moved = 0;
+    for (const auto& sql : statements) {
+        auto p = pg_params().add(from).add(to);
+        if (&sql == &statements.back()) p.add(from_invoice).add(to_invoice).add(from_message).add(to_message);
+        moved += db_.exec(sql.c_str(), p).rows();
+    }
+    return moved;
 }
 
 } // namespace owo::local

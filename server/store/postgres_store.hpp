@@ -47,6 +47,8 @@ public:
     /// True once the unit wrote (the engine's write_history).
     bool wrote() const { return wrote_; }
 
+    bool organisation_exists(const std::string& org) override;
+    std::int64_t move_organisation(const std::string& from, const std::string& to) override;
     std::unique_ptr<store_transaction> begin() override;
 
     std::vector<customer_row> customers_by_id(const std::string& org, const std::string& id) override;

@@ -2,6 +2,7 @@
 // migrations by PRAGMA user_version. A postgres_store would sit beside it, behind store.hpp.
 #include "store/sqlite_store.hpp"
 
+#include "store/organisation_ids.hpp"
 #include "store/sqlite.hpp"
 
 #include <limits>
@@ -209,6 +210,8 @@ public:
     // One owostack-local writes a SQLite file (its single writer): nothing to share.
     bool claim_webhook_endpoint(const std::string&, const std::string&, std::int64_t) override { return true; }
     void release_webhook_endpoint(const std::string&, const std::string&) override {}
+    bool organisation_exists(const std::string& org) override;
+    std::int64_t move_organisation(const std::string& from, const std::string& to) override;
 
     database& connection() { return db_; }   // the engine's BEGIN/SAVEPOINT/COMMIT (sqlite_engine.cpp)
 
@@ -805,5 +808,37 @@ void sqlite_exec(store& s, const char* sql) { static_cast<sqlite_store&>(s).conn
 bool sqlite_in_transaction(store& s) { return static_cast<sqlite_store&>(s).connection().in_transaction(); }
 std::int64_t sqlite_total_changes(store& s) { return static_cast<sqlite_store&>(s).connection().total_changes(); }
 std::string sqlite_wal_path(store& s) { return static_cast<sqlite_store&>(s).connection().wal_path(); }
+
+// ---- organisation ids (issue #26) ----
+
+bool sqlite_store::organisation_exists(const std::string& org) {
+    auto s = db_.prepare(organisation_exists_sql);
+    s.bind(1, org);
+    return s.step() && s.integer(0) != 0;
+}
+
+std::int64_t sqlite_store::move_organisation(const std::string& from, const std::string& to) {
+    auto [from_invoice, from_message] = recorded_answer_texts(from);
+    auto [to_invoice, to_message] = recorded_answer_texts(to);
+    // The old id is a key: the space its rows and index entries leave is zeroed, not just freed.
+    struct secure_delete {
+        database& db;
+        explicit secure_delete(database& d) : db(d) { db.exec("PRAGMA secure_delete=ON"); }
+        ~secure_delete() {
+            try {
+                db.exec("PRAGMA secure_delete=OFF");
+            } catch (const sqlite_error&) {   // left on: slower deletes, nothing wrong
+            }
+        }
+    } zeroing(db_);
+    std::int64_t moved = 0;
+    for (const char* sql : organisation_move_sql) {
+        auto s = db_.prepare(sql);
+        s.bind(1, from).bind(2, to);
+        if (sql == organisation_move_sql.back()) s.bind(3, from_invoice).bind(4, to_invoice).bind(5, from_message).bind(6, to_message);
+        while (s.step()) ++moved;
+    }
+    return moved;
+}
 
 } // namespace owo::local

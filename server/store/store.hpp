@@ -272,6 +272,13 @@ public:
     virtual bool claim_webhook_endpoint(const std::string& endpoint_id, const std::string& holder, std::int64_t lease_ms) = 0;
     /// Ends `holder`'s claim (another instance may claim at once).
     virtual void release_webhook_endpoint(const std::string& endpoint_id, const std::string& holder) = 0;
+
+    // ---- organisation ids (issue #26) ----
+    /// Whether any row names organisation `org`.
+    virtual bool organisation_exists(const std::string& org) = 0;
+    /// Moves every row of organisation `from` to `to` (recorded answers naming it rewritten); the
+    /// number of rows moved. store/organisation_ids.hpp has the statements.
+    virtual std::int64_t move_organisation(const std::string& from, const std::string& to) = 0;
 };
 
 } // namespace owo::local
