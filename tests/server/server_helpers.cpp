@@ -3,7 +3,13 @@
 #include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <support/postgres.hpp>
+
+#include <sqlite3.h>
+
 #include <algorithm>
+#include <fstream>
+#include <sstream>
 #include <atomic>
 #include <cctype>
 
@@ -79,6 +85,63 @@ double metric_sample(const std::string& metrics_text, const std::string& series)
     auto at = text.find("\n" + series + " ");
     if (at == std::string::npos) return -1;
     return std::stod(text.substr(at + series.size() + 2));
+}
+
+lasting_store::lasting_store() : dir_(std::filesystem::temp_directory_path() / unique("owostack-lasting")) {
+    std::filesystem::create_directories(dir_);
+    if (auto cluster = test_postgres_url()) url_ = fresh_postgres_database(*cluster);
+}
+
+lasting_store::~lasting_store() {
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+}
+
+local_server_options lasting_store::options(std::vector<std::string> api_keys) const {
+    local_server_options o;
+    o.api_keys = std::move(api_keys);
+    if (postgres()) o.store = url_;
+    else o.db = (dir_ / "owostack.db").string();
+    return o;
+}
+
+std::string lasting_store::sql(const std::string& statements) const {
+    if (postgres()) return run_postgres_sql(url_, statements);
+    sqlite3* db = nullptr;
+    auto path = dir_ / "owostack.db";
+    if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) throw std::runtime_error("cannot open " + path.string());
+    std::string rows;
+    auto collect = [](void* to, int n, char** values, char**) {
+        auto& out = *static_cast<std::string*>(to);
+        for (int i = 0; i < n; ++i) out.append(i ? "|" : "").append(values[i] ? values[i] : "NULL");
+        out += '\n';
+        return 0;
+    };
+    char* err = nullptr;
+    int rc = sqlite3_exec(db, statements.c_str(), collect, &rows, &err);
+    std::string message = err ? err : "";
+    sqlite3_free(err);
+    sqlite3_close(db);
+    if (rc != SQLITE_OK) throw std::runtime_error(statements + ": " + message);
+    return rows;
+}
+
+std::string lasting_store::contents() const {
+    if (!postgres()) {
+        auto db = (dir_ / "owostack.db").string();
+        return file_text(db) + file_text(db + "-wal") + file_text(db + "-shm");
+    }
+    std::string all;
+    std::istringstream tables(sql("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1"));
+    for (std::string table; std::getline(tables, table);) all += table + "\n" + sql("SELECT t::text FROM \"" + table + "\" t");
+    return all;
+}
+
+std::string file_text(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
 }
 
 } // namespace owo::test

@@ -8,6 +8,7 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -41,5 +42,33 @@ void check_customer_not_found(const raw_response& r);
 /// The value of the sample line `series` (a metric name with its labels, as rendered) in a
 /// GET /metrics text; -1 when there is no such line.
 double metric_sample(const std::string& metrics_text, const std::string& series);
+
+// Stores that outlive a server (restarts, key rotation, migrations; issue #26)
+/// A database file in a private directory, or, under postgres_test.sh, a fresh PostgreSQL
+/// database: the same test on either store.
+class lasting_store {
+public:
+    lasting_store();
+    ~lasting_store();
+    lasting_store(const lasting_store&) = delete;
+    lasting_store& operator=(const lasting_store&) = delete;
+
+    bool postgres() const { return !url_.empty(); }
+    const std::filesystem::path& dir() const { return dir_; }
+    /// Options for a server on this store with these keys.
+    local_server_options options(std::vector<std::string> api_keys) const;
+    /// Runs `statements` on the store directly; the last one's rows, one a line, columns by '|'.
+    std::string sql(const std::string& statements) const;
+    /// What the store holds, as far as a test can read it: the SQLite files' bytes (database,
+    /// WAL, shared memory); on PostgreSQL every row of every table as text.
+    std::string contents() const;
+
+private:
+    std::filesystem::path dir_;
+    std::string url_;
+};
+
+/// The whole file ("" when there is none).
+std::string file_text(const std::filesystem::path& path);
 
 } // namespace owo::test

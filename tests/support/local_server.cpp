@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <string_view>
 #include <stdexcept>
 #include <thread>
 
@@ -36,19 +37,35 @@ local_server::local_server(local_server_options opts) : opts_(std::move(opts)) {
     if (!opts_.tls_dir.empty()) args.insert(args.end(), {"--tls-dir", opts_.tls_dir});
     args.insert(args.end(), opts_.extra_args.begin(), opts_.extra_args.end());
 
+    // Everything the child needs is made before fork: after it, only async-signal-safe calls.
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    std::vector<std::string> env;
+    for (char** e = environ; *e; ++e)
+        if (opts_.tmpdir.empty() || std::string_view(*e).rfind("TMPDIR=", 0) != 0) env.emplace_back(*e);
+    if (!opts_.tmpdir.empty()) env.push_back("TMPDIR=" + opts_.tmpdir);
+    std::vector<char*> envp;
+    for (auto& e : env) envp.push_back(e.data());
+    envp.push_back(nullptr);
+    int err = -1;
+    if (!opts_.stderr_file.empty()) {
+        err = ::open(opts_.stderr_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+        if (err < 0) throw std::runtime_error("cannot open " + opts_.stderr_file);
+    }
+
     int out[2];
     if (::pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
     pid_ = ::fork();
     if (pid_ < 0) throw std::runtime_error("fork failed");
     if (pid_ == 0) {
         ::dup2(out[1], STDOUT_FILENO);
-        std::vector<char*> argv;
-        for (auto& a : args) argv.push_back(a.data());
-        argv.push_back(nullptr);
-        ::execv(argv[0], argv.data());
+        if (err >= 0) ::dup2(err, STDERR_FILENO);
+        ::execve(argv[0], argv.data(), envp.data());
         ::_exit(127);
     }
     ::close(out[1]);
+    if (err >= 0) ::close(err);
 
     // Wait for the ready line (bounded): the server prints it once it is listening.
     std::string line;
@@ -90,9 +107,9 @@ int local_server::wait_bounded(int seconds) {
     return -2;
 }
 
-int local_server::stop() {
+int local_server::stop(int signal) {
     if (pid_ <= 0) return -1;
-    ::kill(pid_, SIGTERM);
+    ::kill(pid_, signal);
     int status = wait_bounded(15);
     if (status == -2) {
         kill_hard();

@@ -2,6 +2,7 @@
 // TLS CA, stopped (SIGTERM, then SIGKILL if it hangs) when the object goes away.
 #pragma once
 
+#include <csignal>
 #include <string>
 #include <sys/types.h>
 #include <vector>
@@ -19,6 +20,8 @@ struct local_server_options {
     // at `db`, except that a ":memory:" server of a test run under postgres_test.sh gets a fresh
     // PostgreSQL database instead, so whole suites run unchanged on either store.
     std::string store;
+    std::string stderr_file;               // non-empty: the server's stderr is appended to this file
+    std::string tmpdir;                    // non-empty: the server's $TMPDIR
 };
 
 class local_server {
@@ -34,8 +37,8 @@ public:
     const std::string& store() const { return opts_.store; }   // the postgres:// URL, or "" (SQLite)
     pid_t pid() const { return pid_; }
 
-    /// SIGTERM and wait (bounded); returns the exit status (-1 if it had to be killed).
-    int stop();
+    /// `signal` (SIGTERM or SIGINT) and wait (bounded); returns the exit status (-1 if it had to be killed).
+    int stop(int signal = SIGTERM);
     /// SIGKILL, as a crash would.
     void kill_hard();
 

@@ -17,7 +17,7 @@ std::optional<std::string> test_postgres_url() {
     return std::string(url);
 }
 
-void run_postgres_sql(const std::string& url, const std::string& sql) {
+std::string run_postgres_sql(const std::string& url, const std::string& sql) {
     std::string with_timeout = url + (url.find('?') == std::string::npos ? "?" : "&") + "connect_timeout=10";
     std::unique_ptr<PGconn, void (*)(PGconn*)> conn(PQconnectdb(with_timeout.c_str()), PQfinish);
     if (PQstatus(conn.get()) != CONNECTION_OK)
@@ -26,6 +26,12 @@ void run_postgres_sql(const std::string& url, const std::string& sql) {
     auto status = PQresultStatus(r.get());
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
         throw std::runtime_error("test PostgreSQL: " + sql + ": " + PQerrorMessage(conn.get()));
+    std::string rows;
+    for (int i = 0; i < PQntuples(r.get()); ++i) {
+        for (int j = 0; j < PQnfields(r.get()); ++j) rows.append(j ? "|" : "").append(PQgetvalue(r.get(), i, j));
+        rows += '\n';
+    }
+    return rows;
 }
 
 std::string fresh_postgres_database(const std::string& cluster_url) {

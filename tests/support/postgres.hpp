@@ -14,7 +14,8 @@ std::optional<std::string> test_postgres_url();
 /// Creates an empty database on the cluster at `cluster_url`; its URL.
 std::string fresh_postgres_database(const std::string& cluster_url);
 
-/// Runs `sql` on the database at `url` (a test's backdoor, e.g. to seed rows no route can make).
-void run_postgres_sql(const std::string& url, const std::string& sql);
+/// Runs `sql` on the database at `url` (a test's backdoor, e.g. to seed rows no route can make);
+/// the last statement's rows, one a line, columns joined by '|'.
+std::string run_postgres_sql(const std::string& url, const std::string& sql);
 
 } // namespace owo::test

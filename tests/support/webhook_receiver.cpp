@@ -14,6 +14,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <sstream>
 #include <thread>
 
 namespace owo::test {
@@ -39,7 +40,9 @@ struct webhook_receiver::impl {
             if (ec) co_return;
             {
                 std::lock_guard lock(m);
-                got.push_back({std::string(req["Owostack-Event-Id"]), std::string(req["Owostack-Signature"]), req.body()});
+                std::ostringstream head;   // the request line and every header, as they arrived
+                head << req.base();
+                got.push_back({std::string(req["Owostack-Event-Id"]), std::string(req["Owostack-Signature"]), req.body(), head.str()});
             }
             changed.notify_all();
             if (how == mode::hang) {   // holds the connection open, answering nothing, until stopped

@@ -17,6 +17,7 @@ public:
     enum class mode { answer, fail, hang };
     struct delivery {
         std::string event_id, signature, body;
+        std::string head;   // the request line and headers
     };
 
     /// Listens at once on `port` (0: any free port).
