@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
+#include <filesystem>
 #include <string_view>
 #include <stdexcept>
 #include <thread>
@@ -27,6 +29,11 @@ std::string field(const std::string& line, const std::string& name) {
 } // namespace
 
 local_server::local_server(local_server_options opts) : opts_(std::move(opts)) {
+    if (opts_.tmpdir.empty()) {
+        std::string pattern = (std::filesystem::temp_directory_path() / "owostack-test-XXXXXX").string();
+        if (!::mkdtemp(pattern.data())) throw std::runtime_error("cannot create a temporary directory");
+        opts_.tmpdir = own_tmpdir_ = pattern;
+    }
     if (auto cluster = test_postgres_url(); cluster && opts_.store.empty() && opts_.db == ":memory:")
         opts_.store = fresh_postgres_database(*cluster);
     std::vector<std::string> args{OWOSTACK_LOCAL_PATH, "--listen", "127.0.0.1:0", "--catalog", opts_.catalog, "--threads", "2"};
@@ -84,6 +91,8 @@ local_server::local_server(local_server_options opts) : opts_(std::move(opts)) {
     ca_file_ = field(line.substr(0, line.find('\n')), "ca");
     if (line.rfind("owostack-local ready", 0) != 0 || url_.empty()) {
         kill_hard();
+        std::error_code ec;
+        if (!own_tmpdir_.empty()) std::filesystem::remove_all(own_tmpdir_, ec);   // no destructor runs after this throw
         throw std::runtime_error("owostack-local did not become ready; it printed: " + line);
     }
     auto colon = url_.rfind(':');
@@ -92,6 +101,10 @@ local_server::local_server(local_server_options opts) : opts_(std::move(opts)) {
 
 local_server::~local_server() {
     if (pid_ > 0) stop();
+    if (!own_tmpdir_.empty()) {
+        std::error_code ec;
+        std::filesystem::remove_all(own_tmpdir_, ec);
+    }
 }
 
 int local_server::wait_bounded(int seconds) {

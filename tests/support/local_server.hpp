@@ -21,7 +21,8 @@ struct local_server_options {
     // PostgreSQL database instead, so whole suites run unchanged on either store.
     std::string store;
     std::string stderr_file;               // non-empty: the server's stderr is appended to this file
-    std::string tmpdir;                    // non-empty: the server's $TMPDIR
+    std::string tmpdir;                    // the server's $TMPDIR; empty: a private one, removed with the
+                                           // fixture (so a server killed with SIGKILL leaves nothing either)
 };
 
 class local_server {
@@ -45,6 +46,7 @@ public:
 private:
     int wait_bounded(int seconds);
     local_server_options opts_;
+    std::string own_tmpdir_;   // made by the fixture, removed by its destructor
     pid_t pid_ = -1;
     std::string url_, ca_file_;
     unsigned short port_ = 0;
