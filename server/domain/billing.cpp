@@ -61,24 +61,13 @@ rated_usage rate_increment(const feature_pricing& p, std::int64_t usage, std::in
 json::object pricing_snapshot(const plan_feature_def& pf) {
     const auto& p = pf.pricing;
     bool usage_based = p.usage_model == "usage_based";
-    json::value tiers = nullptr;
-    if (p.rating_model != "package") {
-        json::array list;
-        for (const auto& t : p.tiers) {
-            json::object o{{"upTo", optional_json(t.up_to)}};
-            if (t.unit_price) o["unitPrice"] = *t.unit_price;
-            if (t.flat_fee) o["flatFee"] = *t.flat_fee;
-            list.push_back(std::move(o));
-        }
-        tiers = std::move(list);
-    }
     return {{"usageModel", p.usage_model},
             {"ratingModel", p.rating_model},
             {"included", usage_based ? json::value(0) : optional_json(pf.limit)},
             {"pricePerUnit", optional_json(p.price_per_unit)},
             {"billingUnits", p.billing_units},
             {"overagePrice", usage_based ? json::value(nullptr) : optional_json(p.overage_price)},
-            {"tiers", std::move(tiers)}};
+            {"tiers", p.rating_model == "package" ? json::value(nullptr) : json::value(price_tiers_json(p.tiers))}};
 }
 
 /// lib/billing.ts buildBillingGroupKey: feature id, period, subscription, plan and the pricing

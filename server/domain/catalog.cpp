@@ -81,6 +81,17 @@ json::value or_null(const std::optional<std::int64_t>& n) { return n ? json::val
 
 } // namespace
 
+json::array price_tiers_json(const std::vector<price_tier>& tiers) {
+    json::array out;
+    for (const auto& t : tiers) {
+        json::object o{{"upTo", or_null(t.up_to)}};
+        if (t.unit_price) o["unitPrice"] = *t.unit_price;
+        if (t.flat_fee) o["flatFee"] = *t.flat_fee;
+        out.push_back(std::move(o));
+    }
+    return out;
+}
+
 const plan_feature_def* plan_def::feature(const std::string& s) const {
     for (const auto& f : features)
         if (f.slug == s) return &f;
@@ -211,16 +222,7 @@ json::object catalog::public_plan(const plan_def& p, plan_view view) const {
         if (pr.price_per_unit) o["pricePerUnit"] = *pr.price_per_unit;
         o["billingUnits"] = pr.billing_units;
         o["ratingModel"] = pr.rating_model;
-        if (!pr.tiers.empty()) {
-            json::array tiers;
-            for (const auto& t : pr.tiers) {
-                json::object to{{"upTo", or_null(t.up_to)}};
-                if (t.unit_price) to["unitPrice"] = *t.unit_price;
-                if (t.flat_fee) to["flatFee"] = *t.flat_fee;
-                tiers.push_back(std::move(to));
-            }
-            o["tiers"] = std::move(tiers);
-        }
+        if (!pr.tiers.empty()) o["tiers"] = price_tiers_json(pr.tiers);
         if (!boolean && pr.overage != "block") o["overage"] = pr.overage;
         if (pr.overage_price) o["overagePrice"] = *pr.overage_price;
         features.push_back(std::move(o));

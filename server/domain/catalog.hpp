@@ -41,6 +41,9 @@ struct feature_pricing {
     std::vector<price_tier> tiers;
 };
 
+/// The tiers as sync declared them: [{upTo, unitPrice?, flatFee?}].
+boost::json::array price_tiers_json(const std::vector<price_tier>& tiers);
+
 struct plan_feature_def {
     std::string slug;
     bool enabled = true;
