@@ -28,6 +28,32 @@ billing_tier_breakdown tag_invoke(json::value_to_tag<billing_tier_breakdown>, co
                                   opt_int(o, "amount").value_or(0)};
 }
 
+usage_pricing_snapshot tag_invoke(json::value_to_tag<usage_pricing_snapshot>, const json::value& jv) {
+    const auto& o = as_object(jv, "pricing snapshot");
+    usage_pricing_snapshot p;
+    p.usage_model = opt_string(o, "usageModel").value_or("included");
+    p.rating_model = opt_string(o, "ratingModel").value_or("package");
+    p.included = opt_number(o, "included");
+    p.price_per_unit = opt_int(o, "pricePerUnit");
+    p.billing_units = opt_number(o, "billingUnits");
+    p.overage_price = opt_int(o, "overagePrice");
+    if (const json::value* tiers = field(o, "tiers")) {
+        if (!tiers->is_array()) wrong_type("tiers", "an array");
+        for (const auto& t : tiers->get_array()) p.tiers.push_back(read_tier(as_object(t, "pricing tier")));
+    }
+    return p;
+}
+
+namespace {
+
+std::optional<usage_pricing_snapshot> opt_snapshot(const json::object& o) {
+    const json::value* v = field(o, "pricingSnapshot");
+    if (!v) return std::nullopt;
+    return json::value_to<usage_pricing_snapshot>(*v);
+}
+
+} // namespace
+
 billing_feature_usage tag_invoke(json::value_to_tag<billing_feature_usage>, const json::value& jv) {
     const auto& o = as_object(jv, "feature usage");
     billing_feature_usage f;
@@ -45,6 +71,10 @@ billing_feature_usage tag_invoke(json::value_to_tag<billing_feature_usage>, cons
     f.tier_breakdown = opt_array<billing_tier_breakdown>(o, "tierBreakdown");
     f.period_start = opt_time(o, "periodStart");
     f.period_end = opt_time(o, "periodEnd");
+    f.subscription_id = opt_string(o, "subscriptionId");
+    f.plan_id = opt_string(o, "planId");
+    f.pricing_snapshot = opt_snapshot(o);
+    f.billing_group_key = opt_string(o, "billingGroupKey");
     return f;
 }
 
@@ -75,6 +105,12 @@ invoice_line_item tag_invoke(json::value_to_tag<invoice_line_item>, const json::
     i.tier_breakdown = opt_array<billing_tier_breakdown>(o, "tierBreakdown");
     i.period_start = opt_time(o, "periodStart");
     i.period_end = opt_time(o, "periodEnd");
+    i.id = opt_string(o, "id");
+    i.invoice_id = opt_string(o, "invoiceId");
+    i.metadata = opt_object(o, "metadata");
+    i.created_at = opt_time(o, "createdAt");
+    i.billing_group_key = opt_string(i.metadata, "billingGroupKey");
+    i.pricing_snapshot = opt_snapshot(i.metadata);
     return i;
 }
 
@@ -98,6 +134,17 @@ invoice tag_invoke(json::value_to_tag<invoice>, const json::value& jv) {
     i.period_end = opt_time(o, "periodEnd");
     i.created_at = opt_time(o, "createdAt");
     i.paid_at = opt_time(o, "paidAt");
+    i.organization_id = opt_string(o, "organizationId");
+    i.customer_id = opt_string(o, "customerId");
+    i.subscription_id = opt_string(o, "subscriptionId");
+    i.idempotency_key = opt_string(o, "idempotencyKey");
+    i.usage_window_start = opt_time(o, "usageWindowStart");
+    i.usage_window_end = opt_time(o, "usageWindowEnd");
+    i.usage_cutoff_at = opt_time(o, "usageCutoffAt");
+    i.due_at = opt_time(o, "dueAt");
+    i.updated_at = opt_time(o, "updatedAt");
+    i.description = opt_string(o, "description");
+    i.metadata = opt_object(o, "metadata");
     return i;
 }
 

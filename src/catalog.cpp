@@ -391,6 +391,10 @@ void tag_invoke(json::value_from_tag, json::value& jv, const catalog& c) { jv = 
 
 // ---- reading a payload back (catalog.json) -----------------------------------------------------
 
+pricing_tier detail::mapping::read_tier(const json::object& o) {
+    return pricing_tier{opt_number(o, "upTo"), opt_int(o, "unitPrice"), opt_int(o, "flatFee")};
+}
+
 namespace {
 
 /// The reading helpers throw decode_error; a payload that is not what it should be is the
@@ -419,9 +423,6 @@ std::optional<json::object> opt_metadata(const json::object& o) {
     return opt_object(o, "metadata");
 }
 
-pricing_tier read_tier(const json::object& o) {
-    return pricing_tier{opt_number(o, "upTo"), opt_int(o, "unitPrice"), opt_int(o, "flatFee")};
-}
 
 plan_feature_entry read_plan_feature(const json::object& o) {
     plan_feature_entry e;

@@ -18,6 +18,8 @@ namespace owo {
 
 namespace json = boost::json;
 
+struct pricing_tier;
+
 namespace detail {
 
 /// A response field had the wrong type or a required field was missing.
@@ -128,6 +130,9 @@ template <class T>
 std::vector<T> opt_array(const json::object& o, std::string_view key) {
     return field(o, key) ? req_array<T>(o, key) : std::vector<T>{};
 }
+
+/// One tier of graduated or volume pricing ({upTo, unitPrice?, flatFee?}; src/catalog.cpp).
+pricing_tier read_tier(const json::object& o);
 
 /// A page of a cursor-paged list (owo::pager): `hasMore` and `nextCursor`.
 template <class Page>

@@ -4,9 +4,11 @@
 // /v1/billing/upcoming, an extension). Money is in minor units of `currency`.
 #pragma once
 
+#include <owostack/features.hpp>
 #include <owostack/types.hpp>
 
 #include <boost/json/fwd.hpp>
+#include <boost/json/object.hpp>
 
 #include <cstdint>
 #include <optional>
@@ -22,6 +24,18 @@ struct billing_tier_breakdown {
     std::int64_t unit_price = 0;               ///< minor units
     std::optional<std::int64_t> flat_fee;      ///< minor units
     std::int64_t amount = 0;                   ///< minor units
+};
+
+/// The plan feature's pricing the usage was rated with (the hosted ledger records it with each
+/// tracked amount: lib/usage-pricing-snapshot.ts UsagePricingSnapshot).
+struct usage_pricing_snapshot {
+    std::string usage_model;                   ///< "included" | "usage_based" | "prepaid"
+    std::string rating_model;                  ///< "package" | "graduated" | "volume"
+    std::optional<double> included;            ///< the allowance (usage-based: 0)
+    std::optional<std::int64_t> price_per_unit;   ///< minor units per package, as declared
+    std::optional<double> billing_units;
+    std::optional<std::int64_t> overage_price;    ///< minor units
+    std::vector<pricing_tier> tiers;           ///< graduated / volume
 };
 
 /// GET /v1/billing/usage: the customer's billable usage not invoiced yet.
@@ -45,6 +59,10 @@ struct billing_feature_usage {
     std::vector<billing_tier_breakdown> tier_breakdown;
     std::optional<time_point> period_start;
     std::optional<time_point> period_end;
+    std::optional<std::string> subscription_id;
+    std::optional<std::string> plan_id;
+    std::optional<usage_pricing_snapshot> pricing_snapshot;   ///< null from servers that keep none
+    std::optional<std::string> billing_group_key;   ///< feature, period, subscription, plan and snapshot
 };
 
 struct billing_usage_result {
@@ -75,6 +93,13 @@ struct invoice_line_item {
     std::vector<billing_tier_breakdown> tier_breakdown;
     std::optional<time_point> period_start;
     std::optional<time_point> period_end;
+    // Listed invoices (the stored item rows):
+    std::optional<std::string> id;
+    std::optional<std::string> invoice_id;
+    boost::json::object metadata;              ///< ratingModel, tierBreakdown, billingGroupKey, pricingSnapshot, ...
+    std::optional<time_point> created_at;
+    std::optional<std::string> billing_group_key;   ///< from `metadata`
+    std::optional<usage_pricing_snapshot> pricing_snapshot;   ///< from `metadata`
 };
 
 /// An invoice: as generated (`invoiceId`, `items`), as listed (the stored row, `id`, `items`)
@@ -94,6 +119,18 @@ struct invoice {
     std::optional<time_point> period_end;
     std::optional<time_point> created_at;
     std::optional<time_point> paid_at;
+    // The rest of the stored row (listed invoices):
+    std::optional<std::string> organization_id;
+    std::optional<std::string> customer_id;
+    std::optional<std::string> subscription_id;    ///< when every line has the same one
+    std::optional<std::string> idempotency_key;
+    std::optional<time_point> usage_window_start;
+    std::optional<time_point> usage_window_end;
+    std::optional<time_point> usage_cutoff_at;
+    std::optional<time_point> due_at;
+    std::optional<time_point> updated_at;
+    std::optional<std::string> description;
+    boost::json::object metadata;                  ///< e.g. {"sourceTrigger":"manual"}
 };
 
 /// GET /v1/billing/invoices: newest first. `limit`/`cursor` are owostack-local's paging
@@ -141,6 +178,7 @@ struct pay_invoice_result {
 void tag_invoke(boost::json::value_from_tag, boost::json::value&, const billing_invoice_params&);
 void tag_invoke(boost::json::value_from_tag, boost::json::value&, const pay_invoice_params&);
 billing_tier_breakdown tag_invoke(boost::json::value_to_tag<billing_tier_breakdown>, const boost::json::value&);
+usage_pricing_snapshot tag_invoke(boost::json::value_to_tag<usage_pricing_snapshot>, const boost::json::value&);
 billing_feature_usage tag_invoke(boost::json::value_to_tag<billing_feature_usage>, const boost::json::value&);
 billing_usage_result tag_invoke(boost::json::value_to_tag<billing_usage_result>, const boost::json::value&);
 invoice_line_item tag_invoke(boost::json::value_to_tag<invoice_line_item>, const boost::json::value&);

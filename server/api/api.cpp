@@ -177,7 +177,7 @@ api::api(api_options opts)
         run_blocking(*engine_, unit_kind::write, [&](store& s) {
             doc = {};
             if (auto stored = s.catalog(org)) doc = json::parse(*stored).as_object();
-            merge_catalog(doc, opts_.catalog);
+            merge_catalog(doc, opts_.catalog, now_ms());   // packs it creates are stamped now, as sync stamps them
             s.save_catalog(org, json::serialize(doc));
             static const catalog none;   // the endpoints need no catalog
             configure_command_line_endpoints({s, none, org, now_ms(), opts_.events}, opts_.webhooks, opts_.webhook_secret);

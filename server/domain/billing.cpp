@@ -11,6 +11,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <set>
 
 namespace owo::local {
 
@@ -54,9 +55,34 @@ rated_usage rate_increment(const feature_pricing& p, std::int64_t usage, std::in
     return now;
 }
 
+/// lib/usage-pricing-snapshot.ts buildUsagePricingSnapshot: the plan feature's pricing, as the
+/// usage ledger records it beside every tracked amount (sync normalised it: package pricing has
+/// no tiers, tiered pricing no pricePerUnit, usage-based features no overagePrice).
+json::object pricing_snapshot(const plan_feature_def& pf) {
+    const auto& p = pf.pricing;
+    bool usage_based = p.usage_model == "usage_based";
+    return {{"usageModel", p.usage_model},
+            {"ratingModel", p.rating_model},
+            {"included", usage_based ? json::value(0) : optional_json(pf.limit)},
+            {"pricePerUnit", optional_json(p.price_per_unit)},
+            {"billingUnits", p.billing_units},
+            {"overagePrice", usage_based ? json::value(nullptr) : optional_json(p.overage_price)},
+            {"tiers", p.rating_model == "package" ? json::value(nullptr) : json::value(price_tiers_json(p.tiers))}};
+}
+
+/// lib/billing.ts buildBillingGroupKey: feature id, period, subscription, plan and the pricing
+/// snapshot as JSON.stringify writes it, joined by '|'.
 std::string billing_group_key(const unbilled_feature& f) {
-    return f.feature + "|" + std::to_string(f.period_start) + "|" + std::to_string(f.period_end) + "|" + f.subscription_id + "|" +
-           f.plan_id + "|null";
+    return f.feature_id + "|" + std::to_string(f.period_start) + "|" + std::to_string(f.period_end) + "|" + f.subscription_id + "|" +
+           f.plan_id + "|" + json::serialize(f.pricing_snapshot);
+}
+
+/// The usage ledger's featureName (entitlements.ts buildUsageLedgerContext): a credit system's
+/// pool is recorded under its slug, any other feature under its name.
+std::string ledger_feature_name(const catalog& cat, const std::string& slug) {
+    if (cat.credit_system(slug)) return slug;
+    const feature_def* def = cat.feature(slug);
+    return def && !def->name.empty() ? def->name : slug;
 }
 
 bool tiered(const rated_usage& r) { return r.rating_model != "package"; }
@@ -95,13 +121,17 @@ unbilled_usage unbilled_usage_of(const tenant& t, const std::string& customer_id
             auto period = period_for(pf.reset, t.now_ms, sub.period_end);
             unbilled_feature f;
             f.feature = pf.slug;
-            f.feature_name = def && !def->name.empty() ? def->name : pf.slug;
+            f.feature_id = def && !def->id.empty() ? def->id : pf.slug;
+            f.feature_name = ledger_feature_name(t.cat, pf.slug);
             f.subscription_id = sub.id;
             f.plan_id = plan->id;
+            f.pricing_snapshot = pricing_snapshot(pf);
             f.usage = static_cast<std::int64_t>(std::ceil(t.db.period_usage(customer_id, pf.slug, period.start)));
             f.billed = t.db.billed_usage(customer_id, pf.slug, period.start);
             if (f.usage <= f.billed) continue;
-            f.rated = rate_increment(pricing, f.usage, f.billed, pf.limit);
+            // rateUsage over the snapshot: a usage-based feature includes 0 units.
+            auto included = pricing.usage_model == "usage_based" ? std::optional<std::int64_t>(0) : pf.limit;
+            f.rated = rate_increment(pricing, f.usage, f.billed, included);
             if (f.rated.billable_quantity == 0) continue;
             f.period_start = period.start;
             f.period_end = period.resets_at;
@@ -117,7 +147,7 @@ json::object unbilled_usage_json(const unbilled_usage& u) {
     json::array features;
     for (const auto& f : u.features) {
         const auto& r = f.rated;
-        json::object o{{"featureId", f.feature},
+        json::object o{{"featureId", f.feature_id},
                        {"featureSlug", f.feature},
                        {"featureName", f.feature_name},
                        {"subscriptionId", f.subscription_id},
@@ -133,7 +163,7 @@ json::object unbilled_usage_json(const unbilled_usage& u) {
         o["estimatedAmount"] = r.amount;
         o["periodStart"] = f.period_start;
         o["periodEnd"] = f.period_end;
-        o["pricingSnapshot"] = nullptr;
+        o["pricingSnapshot"] = f.pricing_snapshot;
         o["billingGroupKey"] = billing_group_key(f);
         features.push_back(std::move(o));
     }
@@ -217,8 +247,9 @@ result<invoice_row> generate_invoice(const tenant& t, const std::string& custome
         metadata["billingGroupKey"] = billing_group_key(f);
         metadata["subscriptionId"] = f.subscription_id;
         metadata["planId"] = f.plan_id;
-        i.items.push_back({owo::detail::make_uuid_v4(), i.id, f.feature, std::move(description), f.rated.billable_quantity, unit_price,
-                           f.rated.amount, f.period_start, f.period_end, json::serialize(metadata)});
+        metadata["pricingSnapshot"] = f.pricing_snapshot;
+        i.items.push_back({owo::detail::make_uuid_v4(), i.id, f.feature_id, std::move(description), f.rated.billable_quantity,
+                           unit_price, f.rated.amount, f.period_start, f.period_end, json::serialize(metadata), f.feature});
         t.db.set_billed_usage(customer_id, f.feature, f.period_start, f.usage);
     }
     i.usage_window_end = u.usage_window_end;
@@ -242,7 +273,7 @@ json::object item_metadata(const invoice_item_row& it) {
 json::object generated_invoice_json(const invoice_row& i) {
     json::array items;
     for (const auto& it : i.items) {
-        json::object o{{"featureId", it.feature},   {"featureSlug", it.feature}, {"description", it.description},
+        json::object o{{"featureId", it.feature},   {"featureSlug", it.feature_slug}, {"description", it.description},
                        {"quantity", it.quantity},   {"unitPrice", it.unit_price}, {"amount", it.amount},
                        {"periodStart", it.period_start}, {"periodEnd", it.period_end}};
         auto m = item_metadata(it);
@@ -258,7 +289,10 @@ json::object generated_invoice_json(const invoice_row& i) {
 
 json::object invoice_json(const invoice_row& i) {
     json::array items;
-    for (const auto& it : i.items)
+    std::set<std::string> subscriptions;
+    for (const auto& it : i.items) {
+        auto metadata = item_metadata(it);
+        if (auto sub = metadata.if_contains("subscriptionId"); sub && sub->is_string()) subscriptions.insert(std::string(sub->get_string()));
         items.push_back(json::object{{"id", it.id},
                                      {"invoiceId", it.invoice_id},
                                      {"featureId", it.feature},
@@ -268,12 +302,20 @@ json::object invoice_json(const invoice_row& i) {
                                      {"amount", it.amount},
                                      {"periodStart", it.period_start},
                                      {"periodEnd", it.period_end},
-                                     {"metadata", item_metadata(it)},
+                                     {"metadata", std::move(metadata)},
                                      {"createdAt", i.created_at}});
+    }
+    // createInvoiceFromUsage, called by generateInvoice with its defaults (the only way
+    // owostack-local makes an invoice): the subscription when every line has the same one, the
+    // idempotency key "manual:<org>:<customer>:<usageWindowEnd>", no usage window start, usage
+    // cut off at the window's end, no description, metadata {sourceTrigger: "manual"}.
+    std::string key = "manual:" + i.org + ":" + i.customer_id + ":" + std::to_string(i.usage_window_end);
     return {{"id", i.id},
             {"organizationId", i.org},
             {"customerId", i.customer_id},
+            {"subscriptionId", subscriptions.size() == 1 ? json::value(*subscriptions.begin()) : json::value(nullptr)},
             {"number", i.number},
+            {"idempotencyKey", std::move(key)},
             {"status", i.status},
             {"currency", i.currency},
             {"subtotal", i.subtotal},
@@ -283,9 +325,13 @@ json::object invoice_json(const invoice_row& i) {
             {"amountDue", i.amount_due},
             {"periodStart", i.period_start},
             {"periodEnd", i.period_end},
+            {"usageWindowStart", nullptr},
             {"usageWindowEnd", i.usage_window_end},
+            {"usageCutoffAt", i.usage_window_end},
             {"dueAt", i.due_at},
             {"paidAt", optional_json(i.paid_at)},
+            {"description", nullptr},
+            {"metadata", {{"sourceTrigger", "manual"}}},
             {"createdAt", i.created_at},
             {"updatedAt", i.updated_at},
             {"items", std::move(items)}};
@@ -323,7 +369,9 @@ std::string complete_payment_session(store& db, const payment_session_row& sessi
     if (session.kind == "card_setup") {
         // The sandbox provider's test card, saved as the customer's default method.
         db.clear_default_payment_method(session.customer_id);
-        db.insert_payment_method({"pm_" + owo::detail::make_uuid_v4(), session.org, session.customer_id, "sandbox", "card", "4242",
+        // upsertPaymentMethod: a bare UUID (crypto.randomUUID()); methods saved with the former
+        // "pm_" ids keep them, as every lookup compares the whole id.
+        db.insert_payment_method({owo::detail::make_uuid_v4(), session.org, session.customer_id, "sandbox", "card", "4242",
                                   "visa", 12, 2034, true, true, now_ms});
         return "Sandbox card ending 4242 saved as the default payment method.";
     }

@@ -18,7 +18,11 @@ namespace owo::local {
 
 /// One feature's unbilled usage (UnbilledUsageResult.features[i]).
 struct unbilled_feature {
-    std::string feature, feature_name, subscription_id, plan_id;
+    std::string feature;        // the feature's slug
+    std::string feature_id;     // its id (featureId)
+    std::string feature_name;   // as the usage ledger names it: a credit system's pool by its slug
+    std::string subscription_id, plan_id;
+    boost::json::object pricing_snapshot;   // lib/usage-pricing-snapshot.ts buildUsagePricingSnapshot
     std::int64_t usage = 0;    // the period's usage, rounded up to a whole unit
     std::int64_t billed = 0;   // of which already invoiced
     rated_usage rated;         // what is not invoiced yet: billable quantity, amount, tiers

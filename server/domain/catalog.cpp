@@ -81,6 +81,17 @@ json::value or_null(const std::optional<std::int64_t>& n) { return n ? json::val
 
 } // namespace
 
+json::array price_tiers_json(const std::vector<price_tier>& tiers) {
+    json::array out;
+    for (const auto& t : tiers) {
+        json::object o{{"upTo", or_null(t.up_to)}};
+        if (t.unit_price) o["unitPrice"] = *t.unit_price;
+        if (t.flat_fee) o["flatFee"] = *t.flat_fee;
+        out.push_back(std::move(o));
+    }
+    return out;
+}
+
 const plan_feature_def* plan_def::feature(const std::string& s) const {
     for (const auto& f : features)
         if (f.slug == s) return &f;
@@ -93,7 +104,7 @@ catalog::catalog(json::object doc) : doc_(std::move(doc)) {
             const auto& o = v.get_object();
             features_.push_back({string_at(o, "slug").value_or(""), string_at(o, "name").value_or(""),
                                  string_at(o, "type").value_or("metered"), string_at(o, "meterType").value_or("consumable"),
-                                 string_at(o, "unit")});
+                                 string_at(o, "unit"), string_at(o, "id").value_or("")});
         }
     // sync.ts: each credit system is also a metered, consumable feature of its own slug, so a
     // plan can grant its credits like any feature's limit.
@@ -106,7 +117,8 @@ catalog::catalog(json::object doc) : doc_(std::move(doc)) {
                 for (const auto& f : *fs)
                     c.features.emplace_back(string_at(f.get_object(), "feature").value_or(""),
                                             number_at(f.get_object(), "creditCost").value_or(0));
-            feature_def pool{c.slug, c.name, "metered", "consumable", std::nullopt};
+            c.feature_id = string_at(o, "featureId").value_or("");
+            feature_def pool{c.slug, c.name, "metered", "consumable", std::nullopt, c.feature_id};
             auto it = std::find_if(features_.begin(), features_.end(), [&](const auto& f) { return f.slug == c.slug; });
             if (it == features_.end()) features_.push_back(std::move(pool));
             else *it = std::move(pool);
@@ -210,16 +222,7 @@ json::object catalog::public_plan(const plan_def& p, plan_view view) const {
         if (pr.price_per_unit) o["pricePerUnit"] = *pr.price_per_unit;
         o["billingUnits"] = pr.billing_units;
         o["ratingModel"] = pr.rating_model;
-        if (!pr.tiers.empty()) {
-            json::array tiers;
-            for (const auto& t : pr.tiers) {
-                json::object to{{"upTo", or_null(t.up_to)}};
-                if (t.unit_price) to["unitPrice"] = *t.unit_price;
-                if (t.flat_fee) to["flatFee"] = *t.flat_fee;
-                tiers.push_back(std::move(to));
-            }
-            o["tiers"] = std::move(tiers);
-        }
+        if (!pr.tiers.empty()) o["tiers"] = price_tiers_json(pr.tiers);
         if (!boolean && pr.overage != "block") o["overage"] = pr.overage;
         if (pr.overage_price) o["overagePrice"] = *pr.overage_price;
         features.push_back(std::move(o));
@@ -437,9 +440,39 @@ std::optional<domain_error> validate_catalog_payload(const json::value& payload,
 namespace {
 
 /// The members of `o` without what the server adds to a stored item.
+/// What the server adds to a declared item: its ids and timestamps.
+constexpr const char* assigned_keys[] = {"id", "featureId", "createdAt", "updatedAt"};
+
 json::object declared_part(json::object o) {
-    for (const char* key : {"id", "createdAt", "updatedAt"}) o.erase(key);
+    for (const char* key : assigned_keys) o.erase(key);
     return o;
+}
+
+/// The id of the feature with this slug in `doc`, if it has one.
+std::optional<std::string> feature_id_in(const json::object& doc, const std::string& slug) {
+    if (auto fs = array_at(doc, "features"))
+        for (const auto& f : *fs)
+            if (string_at(f.get_object(), "slug") == slug) return string_at(f.get_object(), "id");
+    return std::nullopt;
+}
+
+/// Every feature, plan, credit system and pack gets an id, and every credit system the id of its
+/// pool feature (sync.ts creates that feature beside the system, with an id of its own; a declared
+/// feature of the same slug is that feature). Catalogs stored before features had ids get theirs.
+void assign_missing_ids(json::object& doc) {
+    for (const char* section : sections)
+        if (auto p = doc.if_contains(section); p && p->is_array())
+            for (auto& item : p->get_array()) {
+                auto& o = item.get_object();
+                if (!string_at(o, "id")) o["id"] = owo::detail::make_uuid_v4();
+            }
+    if (auto p = doc.if_contains("creditSystems"); p && p->is_array())
+        for (auto& item : p->get_array()) {
+            auto& o = item.get_object();
+            if (string_at(o, "featureId")) continue;
+            auto declared = feature_id_in(doc, string_at(o, "slug").value_or(""));
+            o["featureId"] = declared && !declared->empty() ? *declared : owo::detail::make_uuid_v4();
+        }
 }
 
 bool is_money(const json::value& v) { return v.is_int64() || v.is_uint64() || (v.is_double() && std::floor(v.get_double()) == v.get_double()); }
@@ -538,7 +571,7 @@ json::object merge_catalog(json::object& current, const json::object& payload, s
     json::array warnings;
     for (const char* section : sections) {
         std::string_view name = section;
-        bool has_id = name != "features", stamped = name == "creditPacks";
+        bool stamped = name == "creditPacks";
         json::array created, updated, unchanged;
         auto& have = current[section];
         if (!have.is_array()) have = json::array();
@@ -552,7 +585,6 @@ json::object merge_catalog(json::object& current, const json::object& payload, s
                 });
                 if (it == items.end()) {
                     json::object fresh = in;
-                    if (has_id) fresh["id"] = owo::detail::make_uuid_v4();
                     if (stamped) fresh["createdAt"] = fresh["updatedAt"] = now_ms;
                     items.push_back(std::move(fresh));
                     created.push_back(json::value(slug));
@@ -563,7 +595,7 @@ json::object merge_catalog(json::object& current, const json::object& payload, s
                     unchanged.push_back(json::value(slug));
                 } else {
                     json::object replaced = in;
-                    for (const char* key : {"id", "createdAt"})
+                    for (const char* key : {"id", "featureId", "createdAt"})
                         if (auto kept = before.if_contains(key)) replaced[key] = *kept;
                     if (stamped) replaced["updatedAt"] = now_ms;
                     *it = std::move(replaced);
@@ -573,6 +605,7 @@ json::object merge_catalog(json::object& current, const json::object& payload, s
         answer[section] = {{"created", std::move(created)}, {"updated", std::move(updated)}, {"unchanged", std::move(unchanged)}};
     }
     answer["warnings"] = std::move(warnings);
+    assign_missing_ids(current);
     return answer;
 }
 

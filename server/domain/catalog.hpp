@@ -20,6 +20,7 @@ struct feature_def {
     std::string slug, name, type;   // type: metered | boolean
     std::string meter_type;         // consumable | non_consumable (metered only)
     std::optional<std::string> unit;
+    std::string id;                 // a UUID given when sync creates it (billing answers name it as featureId)
     bool consumable() const { return type == "metered" && meter_type != "non_consumable"; }
     bool entity_feature() const { return type == "metered" && meter_type == "non_consumable"; }
 };
@@ -40,6 +41,9 @@ struct feature_pricing {
     std::vector<price_tier> tiers;
 };
 
+/// The tiers as sync declared them: [{upTo, unitPrice?, flatFee?}].
+boost::json::array price_tiers_json(const std::vector<price_tier>& tiers);
+
 struct plan_feature_def {
     std::string slug;
     bool enabled = true;
@@ -55,6 +59,7 @@ struct credit_system_def {
     std::string id, slug, name;
     std::optional<std::string> description;
     std::vector<std::pair<std::string, double>> features;   // feature slug, creditCost
+    std::string feature_id;   // its pool feature's id: sync.ts makes that feature a row of its own
 };
 
 /// A credit pack: `credits` credits of one credit system for `price` minor units of `currency`.
@@ -131,8 +136,9 @@ std::optional<domain_error> validate_catalog_payload(const boost::json::value& p
 std::optional<domain_error> catalog_problems(const boost::json::object& current, const boost::json::object& payload);
 
 /// Merges `payload` into `current` by slug (never deletes). Returns the sync answer's body
-/// (created/updated/unchanged per section, warnings) and updates `current`. Plans, credit
-/// systems and packs get an id; packs also createdAt/updatedAt (`now_ms`).
+/// (created/updated/unchanged per section, warnings) and updates `current`. Features, plans,
+/// credit systems (and each system's pool feature, `featureId`) and packs get an id; packs also
+/// createdAt/updatedAt (`now_ms`). Items of a catalog stored before they had ids get theirs here.
 boost::json::object merge_catalog(boost::json::object& current, const boost::json::object& payload, std::int64_t now_ms = 0);
 
 } // namespace owo::local

@@ -236,8 +236,13 @@ route_result evaluate(request_context& ctx, route_kind k, const access_request& 
         guard_refusal = overage_refusal(ctx, c.id, limit, pf, usage, track ? value - included_left : value);
         how = guard_refusal ? outcome::refused : outcome::overage;
     }
-    if (within && usage_based && !track)   // check guards usage-based billing before it happens
+    // checkRoute and trackRoute guard usage-based billing before it happens (track too, with the
+    // usage meter: its guard runs before the meter's track).
+    bool usage_based_refusal = false;
+    if (within && usage_based) {
         guard_refusal = overage_refusal(ctx, c.id, std::int64_t{0}, pf, usage, value);
+        usage_based_refusal = guard_refusal.has_value();
+    }
     if (how == outcome::within && guard_refusal) how = outcome::refused;
 
     bool allowed = how != outcome::refused;
@@ -278,9 +283,11 @@ route_result evaluate(request_context& ctx, route_kind k, const access_request& 
         break;
     case outcome::refused:
         code = "limit_exceeded";
-        message = guard_refusal ? *guard_refusal
-                  : track       ? "Usage tracking denied — limit reached (" + b + " remaining). Resets at " + resets_at + "."
-                                : "Usage limit reached (" + u + "/" + l + "). Resets at " + resets_at + ".";
+        // The guard's reason, except on check beyond the limit: a refused overage falls through
+        // to checkRoute's plain block, whose message is the limit's.
+        message = guard_refusal && (track || usage_based_refusal) ? *guard_refusal
+                  : track ? "Usage tracking denied — limit reached (" + b + " remaining). Resets at " + resets_at + "."
+                          : "Usage limit reached (" + u + "/" + l + "). Resets at " + resets_at + ".";
         break;
     case outcome::within:
         code = track ? "tracked" : "access_granted";
@@ -291,13 +298,15 @@ route_result evaluate(request_context& ctx, route_kind k, const access_request& 
         break;
     }
     auto body = entitlement(k, allowed, code, "");
-    body["usage"] = js_number(usage);
+    // trackRoute refuses usage-based billing before reading the meter: no usage, limit or balance.
+    bool unmetered = track && usage_based_refusal;
+    body["usage"] = unmetered ? json::value(nullptr) : js_number(usage);
     body["limit"] = limit_value(limit);
     body["balance"] = balance ? js_number(*balance) : json::value(nullptr);
     body["resetsAt"] = resets_at;
     body["resetInterval"] = pf.reset;
-    body["credits"] = credits_payload(credit, pricing, usage, limit, resets_at, addon_balance);
-    auto d = details(std::move(message), usage);
+    body["credits"] = credits_payload(credit, pricing, unmetered ? 0.0 : usage, limit, resets_at, addon_balance);
+    auto d = details(std::move(message), unmetered ? std::nullopt : std::optional<double>(usage));
     for (auto& [key, val] : extra) d[key] = val;
     body["details"] = std::move(d);
     return body;

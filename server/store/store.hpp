@@ -75,9 +75,12 @@ struct payment_method_row {
 
 /// One line of an invoice; money in minor units of the invoice's currency.
 struct invoice_item_row {
-    std::string id, invoice_id, feature, description;
+    std::string id, invoice_id;
+    std::string feature;   // the feature's id (rows written before features had ids: its slug)
+    std::string description;
     std::int64_t quantity = 0, unit_price = 0, amount = 0, period_start = 0, period_end = 0;
-    std::optional<std::string> metadata;   // JSON object text: ratingModel, tierBreakdown, ...
+    std::optional<std::string> metadata;   // JSON object text: ratingModel, tierBreakdown, billingGroupKey, ...
+    std::string feature_slug;              // not stored: generateInvoice's answer names it beside the id
 };
 
 struct invoice_row {

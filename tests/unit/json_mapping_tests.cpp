@@ -1,6 +1,8 @@
 // Request bodies omit absent optionals; every docs/protocol.md success body decodes; bad types are decode errors.
 #include "json_mapping.hpp"
 
+#include <owostack/billing.hpp>
+
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/test/unit_test.hpp>
@@ -131,6 +133,42 @@ BOOST_AUTO_TEST_CASE(attach_and_plan_bodies) {
     auto plans = owo::detail::decode_field<std::vector<owo::plan>>(
         json::parse(R"({"success":true,"plans":[{"slug":"free","features":[]}]})").as_object(), "plans");
     BOOST_TEST(plans.size() == 1u);
+}
+
+// lib/billing.ts getUnbilledUsage and createInvoiceFromUsage as docs/protocol.md §4.19 shows
+// them: the pricing snapshot of a usage line and of a stored item's metadata, the group key.
+BOOST_AUTO_TEST_CASE(billing_lines_carry_their_pricing_snapshot) {
+    const std::string snapshot =
+        R"({"usageModel":"usage_based","ratingModel":"graduated","included":0,"pricePerUnit":null,"billingUnits":1,"overagePrice":null,)"
+        R"("tiers":[{"upTo":10,"unitPrice":100},{"upTo":null,"unitPrice":50,"flatFee":1000}]})";
+    auto line = decode<owo::billing_feature_usage>(
+        R"({"featureId":"0b9d2f0e-1c1a-4d5e-9f00-6b1c2d3e4f50","featureSlug":"renders","featureName":"Renders","subscriptionId":"s","planId":"p",)"
+        R"("usageModel":"usage_based","usage":75,"included":0,"billableQuantity":75,"pricePerUnit":null,"billingUnits":null,)"
+        R"("ratingModel":"graduated","estimatedAmount":6450,"periodStart":1,"periodEnd":2,"pricingSnapshot":)" + snapshot +
+        R"(,"billingGroupKey":"k"})");
+    BOOST_TEST(line.feature_id == "0b9d2f0e-1c1a-4d5e-9f00-6b1c2d3e4f50");
+    BOOST_TEST(line.billing_group_key.value_or("") == "k");
+    BOOST_TEST_REQUIRE(line.pricing_snapshot.has_value());
+    const auto& p = *line.pricing_snapshot;
+    BOOST_TEST(p.usage_model == "usage_based");
+    BOOST_TEST(p.rating_model == "graduated");
+    BOOST_TEST(p.included.value_or(-1) == 0);
+    BOOST_TEST(!p.price_per_unit.has_value());
+    BOOST_TEST(p.billing_units.value_or(0) == 1);
+    BOOST_TEST(!p.overage_price.has_value());
+    BOOST_TEST_REQUIRE(p.tiers.size() == 2u);
+    BOOST_TEST(p.tiers[0].up_to.value_or(0) == 10);
+    BOOST_TEST(!p.tiers[1].up_to.has_value());
+    BOOST_TEST(p.tiers[1].flat_fee.value_or(0) == 1000);
+    auto item = decode<owo::invoice_line_item>(
+        R"J({"id":"i","invoiceId":"v","featureId":"f","description":"Renders: 75 units (graduated pricing)","quantity":75,"unitPrice":0,)J"
+        R"("amount":6450,"periodStart":1,"periodEnd":2,"metadata":{"billingGroupKey":"k","pricingSnapshot":)" + snapshot +
+        R"(},"createdAt":3})");
+    BOOST_TEST(item.billing_group_key.value_or("") == "k");
+    BOOST_TEST_REQUIRE(item.pricing_snapshot.has_value());
+    BOOST_TEST(item.pricing_snapshot->tiers.size() == 2u);
+    BOOST_TEST(epoch_ms(item.created_at.value()) == 3);
+    BOOST_CHECK_THROW(decode<owo::billing_feature_usage>(R"({"featureId":"f","pricingSnapshot":{"tiers":7}})"), owo::detail::decode_error);
 }
 
 BOOST_AUTO_TEST_CASE(wrong_types_are_decode_errors) {

@@ -363,7 +363,12 @@ BOOST_AUTO_TEST_CASE(usage_rated_and_errors) {
         BOOST_TEST(calls.billable_quantity == 250);
         BOOST_TEST(calls.estimated_amount == 60);
         BOOST_TEST(calls.price_per_unit.value_or(0) == 20);
+        BOOST_TEST(calls.subscription_id.value_or("") == "sub_1");
+        BOOST_TEST(calls.plan_id.value_or("") == "pl_1");
+        BOOST_TEST(calls.billing_group_key.value_or("") == "f_1:1793836800000");
+        BOOST_TEST(!calls.pricing_snapshot.has_value());
         const auto& tokens = usage.features[1];
+        BOOST_TEST(!tokens.subscription_id.has_value());
         BOOST_TEST(!tokens.included.has_value());
         BOOST_TEST(!tokens.price_per_unit.has_value());
         BOOST_TEST_REQUIRE(tokens.tier_breakdown.size() == 2u);
@@ -448,6 +453,19 @@ BOOST_AUTO_TEST_CASE(invoices_listed_and_paged) {
         BOOST_TEST(one.done());
         BOOST_TEST(only[0].amount_due.value_or(0) == 60);
         BOOST_TEST(only[0].items.at(0).unit_price == 20);
+        // Every column of the stored row (lib/billing.ts createInvoiceFromUsage) is read.
+        BOOST_TEST(only[0].organization_id.value_or("") == "org_1");
+        BOOST_TEST(only[0].subscription_id.value_or("") == "sub_1");
+        BOOST_TEST(only[0].idempotency_key.value_or("") == "manual:org_1:cus_1:1");
+        BOOST_TEST(!only[0].usage_window_start.has_value());
+        BOOST_TEST(only[0].usage_window_end.has_value());
+        BOOST_TEST(!only[0].usage_cutoff_at.has_value());
+        BOOST_TEST(only[0].updated_at.has_value());
+        BOOST_TEST(only[0].metadata.empty());
+        BOOST_TEST(only[0].items.at(0).id.value_or("") == "ii_1");
+        BOOST_TEST(only[0].items.at(0).invoice_id.value_or("") == "1");
+        BOOST_TEST(only[0].items.at(0).feature_id.value_or("") == "f_1");
+        BOOST_TEST(!only[0].items.at(0).pricing_snapshot.has_value());
     });
     BOOST_TEST(seen == (std::vector<std::string>{"3:open", "2:paid", "1:void"}), boost::test_tools::per_element());
     auto sent = f.env.requests();
