@@ -23,7 +23,7 @@ const std::string conformance_catalog = OWOSTACK_SOURCE_DIR "/tests/conformance/
 
 raw_response ask(const local_server& srv, raw_request r) { return owo::test::call(srv.port(), srv.ca_file(), r); }
 
-/// A customer on the paid "metered" plan (checkout paid through the sandbox page), a seat, usage,
+/// A customer on the paid "metered" plan (checkout paid through the sandbox page), a card, a seat, usage,
 /// an open invoice (with an idempotency key, so its answer is recorded) and a webhook endpoint:
 /// a row in every table that names an organisation. Returns the customer's external id.
 std::string populate(const local_server& srv, const std::string& key) {
@@ -35,6 +35,11 @@ std::string populate(const local_server& srv, const std::string& key) {
     auto checkout = std::string(body_of(attached).at("checkoutUrl").as_string());
     BOOST_REQUIRE(ask(srv, {.target = checkout.substr(checkout.find("/v1/checkout/")), .key = ""}).status == 200);
     BOOST_REQUIRE(ask(srv, {.method = "POST", .target = "/v1/entities", .body = R"({"customer":")" + id + R"(","feature":"seats","entity":"s1"})", .key = key}).status == 200);
+    // A card on file: usage of a usage-based feature is refused without one (upstream's guard).
+    auto setup = ask(srv, {.method = "POST", .target = "/v1/wallet/setup", .body = R"({"customer":")" + id + R"("})", .key = key});
+    BOOST_REQUIRE_MESSAGE(setup.status == 200, setup.body);
+    auto card_page = std::string(body_of(setup).at("url").as_string());
+    BOOST_REQUIRE(ask(srv, {.target = card_page.substr(card_page.find("/v1/")), .key = ""}).status == 200);
     BOOST_REQUIRE(ask(srv, {.method = "POST", .target = "/v1/track", .body = R"({"customer":")" + id + R"(","feature":"renders","value":3})", .key = key}).status == 200);
     auto invoice = ask(srv, {.method = "POST", .target = "/v1/billing/invoice", .body = R"({"customer":")" + id + R"("})",
                              .headers = {{"Idempotency-Key", "invoice-" + id}}, .key = key});
@@ -57,7 +62,7 @@ void check_populated(const local_server& srv, const std::string& key, const std:
     BOOST_TEST(events.size() >= 4u);   // customer.created, plan.attached, subscription.activated, entity.added
     for (const auto& e : events) BOOST_TEST(e.at("organization").as_string() == org);
     BOOST_TEST(body_of(ask(srv, {.target = "/v1/webhook_endpoints", .key = key})).at("endpoints").as_array().size() == 1u);
-    BOOST_TEST(body_of(ask(srv, {.target = "/v1/wallet?customer=" + id, .key = key})).at("hasCard").as_bool() == false);
+    BOOST_TEST(body_of(ask(srv, {.target = "/v1/wallet?customer=" + id, .key = key})).at("hasCard").as_bool() == true);
     // The recorded invoice answer replays with the organisation it has now.
     auto replay = ask(srv, {.method = "POST", .target = "/v1/billing/invoice", .body = R"({"customer":")" + id + R"("})",
                             .headers = {{"Idempotency-Key", "invoice-" + id}}, .key = key});
