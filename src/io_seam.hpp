@@ -5,6 +5,7 @@
 // sockets or sleeping.
 #pragma once
 
+#include "call_fsm.hpp"
 #include "response_reader.hpp"
 
 #include <boost/asio/any_completion_handler.hpp>
@@ -17,10 +18,6 @@
 
 namespace owo::detail {
 
-using clock = std::chrono::steady_clock;
-
-/// Larger response headers are refused (bad_response): no API answer comes near it.
-inline constexpr std::size_t max_response_header_bytes = 64 * 1024;
 
 struct exchange_result {
     boost::system::error_code ec;

@@ -1,10 +1,9 @@
-// One logical API call: get a connection from the pool, write the request, read and interpret
-// the response, retry by the retry rule with backoff inside the call's deadline, and report
-// each attempt to the observer. Runs on the executor of the coroutine that awaits it.
-// All I/O and time go through io_environment, so unit tests drive this logic with a scripted
-// fake (tests/unit/call_core_tests.cpp).
+// One logical API call: the driver of its state machine (call_fsm.hpp), which holds every
+// decision (retries, backoff, deadline, pool use); the driver only performs the I/O it asks for
+// through io_environment. Runs on the executor of the coroutine that awaits it.
 #pragma once
 
+#include "call_fsm.hpp"
 #include "connection_pool.hpp"
 #include "request.hpp"
 #include "retry_policy.hpp"
@@ -19,13 +18,6 @@
 
 namespace owo::detail {
 
-struct call_result {
-    boost::system::error_code ec;
-    diagnostics diag;
-    boost::json::object body;                       ///< success body
-    bool earlier_attempt_may_have_applied = false;  ///< a failed earlier attempt may have been processed
-};
-
 class transport {
 public:
     /// `fixed_headers`: see make_fixed_headers(); `tls`: whether connections are TLS.
@@ -38,14 +30,6 @@ public:
     bool server_honours_idempotency() const noexcept;
 
 private:
-    struct attempt;
-    struct next_step {
-        bool done = true;
-        std::chrono::milliseconds delay{0};
-    };
-    next_step conclude(const request_spec& spec, int attempt_no, attempt& a, const received_response* res,
-                       clock::time_point deadline, call_result& out);
-
     io_environment& env_;
     const config& cfg_;
     connection_pool pool_;
