@@ -105,6 +105,13 @@ private:
 
 } // namespace
 } // namespace detail
+} // namespace owo
+
+template <template <class, class> class Associator, class Op, class Default>
+struct boost::asio::associator<Associator, owo::detail::finishing_handler<Op>, Default>
+    : owo::detail::forwarding_associator<Associator, owo::detail::finishing_handler<Op>, Default> {};
+
+namespace owo {
 
 using namespace detail;
 

@@ -190,6 +190,14 @@ private:
     acquire_handler h_;
 };
 
+} // namespace owo::detail
+
+template <template <class, class> class Associator, class Default>
+struct boost::asio::associator<Associator, owo::detail::connection_pool::wait_completion, Default>
+    : owo::detail::forwarding_associator<Associator, owo::detail::connection_pool::wait_completion, Default> {};
+
+namespace owo::detail {
+
 void connection_pool::async_wait(clock::time_point deadline, acquire_handler h) {
     auto w = std::make_shared<waiter>(env_.make_timer());
     std::unique_lock lock(mutex_);

@@ -36,6 +36,13 @@ received_response reply(int status, std::string body = R"({"success":true})") {
     return r;
 }
 
+/// A 429 with Retry-After: `retry_after`.
+received_response too_many(std::string retry_after, std::string body = R"({"success":true})") {
+    auto r = reply(429, std::move(body));
+    r.retry_after = std::move(retry_after);
+    return r;
+}
+
 /// What config::on_request saw of one attempt (its string_views copied).
 struct seen_attempt {
     std::string method, path, idempotency_key;
@@ -156,6 +163,14 @@ struct fsm_fixture {
         expect(opened(), call_action::exchange);
         expect(answered(r), call_action::release);
         return released();
+    }
+
+    /// The wait asked for after the first attempt, on a new connection, was answered `r`.
+    clock::duration first_wait(const received_response& r) {
+        start();
+        auto a = attempt_on_new_connection(r);
+        expect(a, call_action::wait_until);
+        return a.time - now;
     }
 
     void expect(const call_action& a, call_action::kind_t k) const {
@@ -282,13 +297,7 @@ BOOST_AUTO_TEST_CASE(the_deadline_is_the_calls_not_the_attempts) {
 
 BOOST_AUTO_TEST_CASE(retry_after_seconds_is_waited_exactly) {
     cfg.retry.max_backoff = 60s;
-    start();
-    auto limited = reply(429);
-    limited.retry_after = "3";
-    const auto answered_at = now;
-    auto a = attempt_on_new_connection(limited);
-    expect(a, call_action::wait_until);
-    BOOST_TEST((a.time == answered_at + 3s));
+    BOOST_TEST((first_wait(too_many("3")) == 3s));
     expect(waited(), call_action::acquire);
     expect(acquired(true), call_action::exchange);
     auto ok = reply(200, ok_body);
@@ -305,9 +314,7 @@ BOOST_AUTO_TEST_CASE(retry_after_http_date_is_taken_from_the_wall_clock) {
     acquired();
     opened();
     advance(2s);   // 12:00:02: 12:00:09 is 7 s away
-    auto limited = reply(429);
-    limited.retry_after = "Wed, 01 May 2024 12:00:09 GMT";
-    answered(limited);
+    answered(too_many("Wed, 01 May 2024 12:00:09 GMT"));
     auto a = released();
     expect(a, call_action::wait_until);
     BOOST_TEST((a.time == now + 7s));
@@ -315,20 +322,14 @@ BOOST_AUTO_TEST_CASE(retry_after_http_date_is_taken_from_the_wall_clock) {
 
 BOOST_AUTO_TEST_CASE(retry_after_is_capped_by_max_backoff) {
     cfg.retry.max_backoff = 5s;
-    start();
-    auto limited = reply(429);
-    limited.retry_after = "20";
-    auto a = attempt_on_new_connection(limited);
-    expect(a, call_action::wait_until);
-    BOOST_TEST((a.time == now + 5s));
+    BOOST_TEST((first_wait(too_many("20")) == 5s));
 }
 
 BOOST_AUTO_TEST_CASE(retry_after_beyond_the_deadline_ends_the_call_at_once) {
     cfg.retry.max_backoff = 120s;
     cfg.request_timeout = 10s;
     start();
-    auto limited = reply(429, R"({"success":false,"error":"Too many requests"})");
-    limited.retry_after = "30";
+    auto limited = too_many("30", R"({"success":false,"error":"Too many requests"})");
     limited.request_id = "req-9";
     expect(attempt_on_new_connection(limited), call_action::done);
     BOOST_TEST((result().ec == owo::error::rate_limited), result().ec.message());
@@ -340,27 +341,18 @@ BOOST_AUTO_TEST_CASE(retry_after_beyond_the_deadline_ends_the_call_at_once) {
 BOOST_AUTO_TEST_CASE(retry_after_beyond_the_deadline_after_an_honoured_one) {
     cfg.retry.max_backoff = 120s;
     cfg.request_timeout = 10s;
-    start();
-    auto one = reply(429);
-    one.retry_after = "1";
-    expect(attempt_on_new_connection(one), call_action::wait_until);
+    BOOST_TEST((first_wait(too_many("1")) == 1s));
     expect(waited(), call_action::acquire);
-    auto nine = reply(429);
-    nine.retry_after = "9";   // 9 s asked with 9 s left: a retry could only start at the deadline
     expect(acquired(true), call_action::exchange);
-    expect(answered(nine), call_action::release);
+    // 9 s asked with 9 s left: a retry could only start at the deadline.
+    expect(answered(too_many("9")), call_action::release);
     expect(released(), call_action::done);
     BOOST_TEST((result().ec == owo::error::rate_limited));
     BOOST_TEST(result().diag.attempts == 2);
 }
 
 BOOST_AUTO_TEST_CASE(unparsable_retry_after_falls_back_to_the_backoff) {
-    start();
-    auto limited = reply(429);
-    limited.retry_after = "soon";
-    auto a = attempt_on_new_connection(limited);
-    expect(a, call_action::wait_until);
-    BOOST_TEST((a.time == now + 500ms));
+    BOOST_TEST((first_wait(too_many("soon")) == 500ms));
 }
 
 // --- 5xx, safety and idempotency keys --------------------------------------------------------
