@@ -8,6 +8,7 @@
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/error.hpp>
 
+#include <memory>
 #include <random>
 
 namespace owo::detail {
@@ -163,13 +164,10 @@ call_action call_fsm::after_exchange(const call_event& ev) {
 // Everything after an attempt that does not wait: interpret the response, tell the observer,
 // and decide between success, failure and another attempt.
 call_action call_fsm::conclude(const call_event& ev, const received_response* res) {
-    interpreted_response ir;
-    int status = 0;
-    if (res) {
-        status = res->status;
-        if (res->idempotency_honoured) learned_.store(true, std::memory_order_relaxed);
-        ir = interpret_response(status, res->body);
-    }
+    // Constructed, not assigned: the body stays in the arena it was parsed into (response.cpp).
+    interpreted_response ir = res ? interpret_response(res->status, res->body) : interpreted_response{};
+    const int status = res ? res->status : 0;
+    if (res && res->idempotency_honoured) learned_.store(true, std::memory_order_relaxed);
     if (cfg_.on_request) {
         request_event report;
         report.method = http::to_string(spec_.method);
@@ -186,7 +184,8 @@ call_action call_fsm::conclude(const call_event& ev, const received_response* re
     retry_ = false;
     if (res && !ir.ec) {
         out_.ec.clear();
-        out_.body = std::move(ir.body);
+        std::destroy_at(&out_.body);   // move-construct for the same reason as above
+        std::construct_at(&out_.body, std::move(ir.body));
         out_.diag.attempts = attempt_no_;
         return release_then(reusable, ev.now);
     }
