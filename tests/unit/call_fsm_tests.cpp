@@ -177,6 +177,20 @@ struct fsm_fixture {
         BOOST_TEST_REQUIRE(name_of(a.kind) == name_of(k));
     }
     call_result& result() { return fsm->result(); }
+
+    /// The call ended with operation_aborted, reported as its first attempt's failure.
+    void expect_aborted() {
+        BOOST_TEST((result().ec == asio::error::operation_aborted), result().ec.message());
+        BOOST_TEST(result().diag.code == "transport_error");
+        BOOST_TEST(result().diag.attempts == 1);
+    }
+    /// `a` discards the connection, then the call ends with operation_aborted.
+    void expect_discarded_then_aborted(const call_action& a) {
+        expect(a, call_action::release);
+        BOOST_TEST(!a.reusable);
+        expect(released(), call_action::done);
+        expect_aborted();
+    }
     clock::time_point deadline() const { return fsm->deadline(); }
 };
 
@@ -678,59 +692,39 @@ BOOST_AUTO_TEST_CASE(malformed_json_200_is_bad_response) {
 
 // --- cancellation (the driver passes terminal cancellation on; see src/transport.cpp) --------
 
-void expect_aborted(fsm_fixture& f, int attempts) {
-    BOOST_TEST((f.result().ec == asio::error::operation_aborted), f.result().ec.message());
-    BOOST_TEST(f.result().diag.code == "transport_error");
-    BOOST_TEST(f.result().diag.attempts == attempts);
-}
-
 BOOST_AUTO_TEST_CASE(cancelled_while_waiting_for_the_pool) {
     start();
     expect(acquire_failed(asio::error::operation_aborted), call_action::done);
-    expect_aborted(*this, 1);
+    expect_aborted();
 }
 
 BOOST_AUTO_TEST_CASE(cancelled_as_the_pool_hands_over_a_connection) {
     start();
-    auto a = acquired(true, true);
-    expect(a, call_action::release);   // given back unused, closed
-    BOOST_TEST(!a.reusable);
-    expect(released(), call_action::done);
-    expect_aborted(*this, 1);
+    expect_discarded_then_aborted(acquired(true, true));   // given back unused, closed
 }
 
 BOOST_AUTO_TEST_CASE(cancelled_while_dialling) {
     start();
     acquired();
-    expect(opened(asio::error::operation_aborted), call_action::release);
-    expect(released(), call_action::done);   // not retried
-    expect_aborted(*this, 1);
+    expect_discarded_then_aborted(opened(asio::error::operation_aborted));   // not retried
 }
 
 BOOST_AUTO_TEST_CASE(cancelled_after_the_dial_completed) {
     start();
     acquired();
-    expect(opened({}, {}, true), call_action::release);
-    BOOST_TEST(!last.reusable);
-    expect(released(), call_action::done);
-    expect_aborted(*this, 1);
+    expect_discarded_then_aborted(opened({}, {}, true));
 }
 
 BOOST_AUTO_TEST_CASE(cancelled_mid_exchange_on_a_reused_connection_is_not_redialled) {
     start();
     acquired(true);
-    auto a = exchange_failed(asio::error::operation_aborted, false, true, true);
-    expect(a, call_action::release);
-    BOOST_TEST(!a.reusable);
-    expect(released(), call_action::done);
-    expect_aborted(*this, 1);
+    expect_discarded_then_aborted(exchange_failed(asio::error::operation_aborted, false, true, true));
 }
 
 BOOST_AUTO_TEST_CASE(a_stale_close_seen_as_the_call_is_cancelled_is_not_redialled) {
     start();
     acquired(true);
-    expect(exchange_failed(asio::error::connection_reset, false, true, true), call_action::release);
-    expect(released(), call_action::done);
+    expect_discarded_then_aborted(exchange_failed(asio::error::connection_reset, false, true, true));
 }
 
 BOOST_AUTO_TEST_CASE(an_answer_that_arrived_as_the_call_was_cancelled_is_delivered) {
@@ -752,7 +746,7 @@ BOOST_AUTO_TEST_CASE(a_retryable_answer_as_the_call_is_cancelled_ends_it_without
     expect(a, call_action::release);
     BOOST_TEST(a.reusable);   // the connection itself is fine
     expect(released(), call_action::done);
-    expect_aborted(*this, 1);
+    expect_aborted();
 }
 
 BOOST_AUTO_TEST_CASE(cancelled_during_the_backoff) {
@@ -760,7 +754,7 @@ BOOST_AUTO_TEST_CASE(cancelled_during_the_backoff) {
     auto unavailable = reply(503, json_503);
     expect(attempt_on_new_connection(unavailable), call_action::wait_until);
     expect(waited(asio::error::operation_aborted), call_action::done);   // nothing held: no release
-    expect_aborted(*this, 1);
+    expect_aborted();
     BOOST_TEST(result().body.empty());
 }
 
