@@ -165,6 +165,15 @@ struct fsm_fixture {
         return released();
     }
 
+    /// After the backoff, the next attempt runs on the idle connection and is answered `r`;
+    /// returns the action after its release.
+    call_action retry_on_idle_connection(const received_response& r) {
+        expect(waited(), call_action::acquire);
+        expect(acquired(true), call_action::exchange);
+        expect(answered(r), call_action::release);
+        return released();
+    }
+
     /// The wait asked for after the first attempt, on a new connection, was answered `r`.
     clock::duration first_wait(const received_response& r) {
         start();
@@ -312,11 +321,8 @@ BOOST_AUTO_TEST_CASE(the_deadline_is_the_calls_not_the_attempts) {
 BOOST_AUTO_TEST_CASE(retry_after_seconds_is_waited_exactly) {
     cfg.retry.max_backoff = 60s;
     BOOST_TEST((first_wait(too_many("3")) == 3s));
-    expect(waited(), call_action::acquire);
-    expect(acquired(true), call_action::exchange);
     auto ok = reply(200, ok_body);
-    expect(answered(ok), call_action::release);
-    expect(released(), call_action::done);
+    expect(retry_on_idle_connection(ok), call_action::done);
     BOOST_TEST(!result().ec);
     BOOST_TEST(result().diag.attempts == 2);
     BOOST_TEST(!result().earlier_attempt_may_have_applied);   // a 429 was refused before processing
@@ -378,17 +384,11 @@ BOOST_AUTO_TEST_CASE(idempotent_post_retries_503_with_the_same_key_and_growing_b
     auto a = attempt_on_new_connection(unavailable);
     expect(a, call_action::wait_until);
     BOOST_TEST((a.time == now + 500ms));
-    expect(waited(), call_action::acquire);
-    expect(acquired(true), call_action::exchange);
-    expect(answered(unavailable), call_action::release);
-    a = released();
+    a = retry_on_idle_connection(unavailable);
     expect(a, call_action::wait_until);
     BOOST_TEST((a.time == now + 1000ms));   // initial * (1 + 1^2)
-    expect(waited(), call_action::acquire);
-    expect(acquired(true), call_action::exchange);
     auto ok = reply(200, ok_body);
-    expect(answered(ok), call_action::release);
-    expect(released(), call_action::done);
+    expect(retry_on_idle_connection(ok), call_action::done);
     BOOST_TEST(!result().ec);
     BOOST_TEST(result().diag.attempts == 3);
     BOOST_TEST(result().earlier_attempt_may_have_applied);   // the 503s may have been processed
@@ -410,10 +410,7 @@ BOOST_AUTO_TEST_CASE(max_retries_bounds_the_attempts) {
     start();
     auto unavailable = reply(503, json_503);
     expect(attempt_on_new_connection(unavailable), call_action::wait_until);
-    expect(waited(), call_action::acquire);
-    expect(acquired(true), call_action::exchange);
-    expect(answered(unavailable), call_action::release);
-    expect(released(), call_action::done);
+    expect(retry_on_idle_connection(unavailable), call_action::done);
     BOOST_TEST(result().diag.attempts == 2);
     BOOST_TEST(result().diag.message == "Service unavailable");
 }
@@ -436,11 +433,8 @@ BOOST_AUTO_TEST_CASE(usage_post_is_retried_on_503_when_the_server_honours_keys) 
     unavailable.idempotency_honoured = true;
     expect(attempt_on_new_connection(unavailable), call_action::wait_until);
     BOOST_TEST(learned.load());   // learned from the answer, for every later call too
-    expect(waited(), call_action::acquire);
-    expect(acquired(true), call_action::exchange);
     auto ok = reply(200, ok_body);
-    expect(answered(ok), call_action::release);
-    expect(released(), call_action::done);
+    expect(retry_on_idle_connection(ok), call_action::done);
     BOOST_TEST(!result().ec);
     BOOST_TEST(result().diag.attempts == 2);
     BOOST_TEST(!result().earlier_attempt_may_have_applied);   // the server replays, it does not double-count
