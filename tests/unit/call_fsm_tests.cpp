@@ -472,11 +472,7 @@ BOOST_AUTO_TEST_CASE(usage_post_that_was_never_written_is_retried) {
     expect(exchange_failed(asio::error::connection_reset, false, false), call_action::release);
     expect(released(), call_action::wait_until);   // the request cannot have been processed
     expect(waited(), call_action::acquire);
-    expect(acquired(), call_action::open);
-    expect(opened(), call_action::exchange);
-    auto ok = reply(200, ok_body);
-    expect(answered(ok), call_action::release);
-    expect(released(), call_action::done);
+    expect(attempt_on_new_connection(reply(200, ok_body)), call_action::done);
     BOOST_TEST(!result().ec);
     BOOST_TEST(!result().earlier_attempt_may_have_applied);
     BOOST_TEST_REQUIRE(attempts.size() == 2u);
@@ -542,11 +538,7 @@ BOOST_AUTO_TEST_CASE(reset_on_a_fresh_connection_is_an_ordinary_attempt) {
     BOOST_TEST(!last.reusable);
     expect(released(), call_action::wait_until);
     expect(waited(), call_action::acquire);
-    expect(acquired(), call_action::open);
-    expect(opened(), call_action::exchange);
-    auto ok = reply(200, ok_body);
-    expect(answered(ok), call_action::release);
-    expect(released(), call_action::done);
+    expect(attempt_on_new_connection(reply(200, ok_body)), call_action::done);
     BOOST_TEST(result().diag.attempts == 2);
 }
 
