@@ -1,18 +1,17 @@
-// owo::client: the two ways an operation runs. Both share every step (operation<Op>: the
-// check, the request, the result or error) and the error_code-first call core (transport):
-//  - the awaitable form runs in the awaiting coroutine (no hop to another executor) and
-//    throws api_error;
-//  - the token forms run on the client's executor and complete with (error_code, R).
+// owo::client: how an operation runs, for every completion token alike: the checks before the
+// network, the request (operation<Op>), the call core (transport: one composed operation over
+// the call's state machine), then the result or error (operation<Op>::finish). The awaitable
+// members are the same path with use_awaitable.
 #include "client_impl.hpp"
 #include "config_check.hpp"
+#include "forwarding_handler.hpp"
 #include "operation.hpp"
 #include "tls_context.hpp"
 
 #include <owostack/customer.hpp>
 
-#include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/bind_executor.hpp>
-#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/system_executor.hpp>
 
@@ -40,7 +39,7 @@ std::string user_agent(const config& cfg) {
 client_impl::client_impl(asio::any_io_executor ex, config c, io_environment* other_env)
     : executor(ex), cfg(std::move(c)), base(check_config(cfg)), tls(make_tls_context(cfg)),
       real_env(executor, tls, base, cfg), env(other_env ? *other_env : real_env),
-      http(env, cfg, make_fixed_headers(base, cfg.secret_key, user_agent(cfg)), base.tls) {}
+      http(executor, env, cfg, make_fixed_headers(base, cfg.secret_key, user_agent(cfg)), base.tls) {}
 
 client client_access::make(asio::any_io_executor ex, config cfg, io_environment& env) {
     client c;
@@ -75,48 +74,44 @@ std::optional<outcome<typename Op::result>> refuse(const client_impl* impl, cons
     return std::nullopt;
 }
 
-/// Cancellation of the awaiting coroutine surfaces as a system_error from the core.
-template <class R>
-outcome<R> interrupted(const boost::system::system_error& e) {
-    return failure<R>(e.code(), "transport_error", e.code().message());
-}
-
-/// The error_code-first form of one call: never throws for a failure it can describe.
+/// Completes one call: turns the call core's outcome into the operation's result or error,
+/// fills the caller's diagnostics, and calls the handler (on its associated executor).
 template <class Op>
-asio::awaitable<outcome<typename Op::result>> run(std::shared_ptr<client_impl> impl, client owner,
-                                                  typename Op::params p) {
+class finishing_handler {   // keeps the caller's associations (forwarding_handler.hpp)
+public:
     using R = typename Op::result;
-    if (auto refused = refuse<Op>(impl.get(), p)) co_return std::move(*refused);
-    call_result r;
-    try {
-        r = co_await impl->http.execute(operation<Op>::make_request(impl->base, p));
-    } catch (const boost::system::system_error& e) {
-        co_return interrupted<R>(e);
-    }
-    co_return operation<Op>::finish(p, r, owner);
-}
+    using wrapped_handler = handler<R>;
+    finishing_handler(typename Op::params p, client owner, diagnostics* diag, handler<R> h)
+        : p_(std::move(p)), owner_(std::move(owner)), diag_(diag), h_(std::move(h)) {}
 
-/// The throwing form. The same steps as run(), written out so that the call costs one
-/// coroutine frame, not two.
-template <class Op>
-asio::awaitable<typename Op::result> run_or_throw(std::shared_ptr<client_impl> impl, client owner,
-                                                  typename Op::params p) {
-    using R = typename Op::result;
-    if (auto refused = refuse<Op>(impl.get(), p)) throw api_error(refused->ec, std::move(refused->diag));
-    call_result r;
-    try {
-        r = co_await impl->http.execute(operation<Op>::make_request(impl->base, p));
-    } catch (const boost::system::system_error& e) {
-        auto out = interrupted<R>(e);
-        throw api_error(out.ec, std::move(out.diag));
+    void operator()(call_result r) {
+        outcome<R> out = operation<Op>::finish(p_, r, owner_);
+        complete(std::move(out));
     }
-    auto out = operation<Op>::finish(p, r, owner);
-    if (out.ec) throw api_error(out.ec, std::move(out.diag));
-    co_return std::move(out.value);
-}
+
+    void complete(outcome<R> out) {
+        if (out.ec && diag_) *diag_ = std::move(out.diag);
+        std::move(h_)(out.ec, std::move(out.value));
+    }
+
+    const handler<R>& inner() const noexcept { return h_; }
+
+private:
+    typename Op::params p_;
+    client owner_;   // a customer result keeps a handle on the client
+    diagnostics* diag_;
+    handler<R> h_;
+};
 
 } // namespace
 } // namespace detail
+} // namespace owo
+
+template <template <class, class> class Associator, class Op, class Default>
+struct boost::asio::associator<Associator, owo::detail::finishing_handler<Op>, Default>
+    : owo::detail::forwarding_associator<Associator, owo::detail::finishing_handler<Op>, Default> {};
+
+namespace owo {
 
 using namespace detail;
 
@@ -132,33 +127,25 @@ pool_counters client::stats() const { return impl_ ? impl_->http.stats() : pool_
 
 template <class Op>
 void client::start(typename Op::params p, diagnostics* diag, handler<typename Op::result> h) const {
-    using R = typename Op::result;
     if (diag) diag->clear();
-    // An empty handle may have no executor of its own: complete on the handler's.
-    asio::any_io_executor ex = executor_ ? executor_ : asio::any_io_executor(asio::system_executor());
-    auto done_ex = asio::get_associated_executor(h, ex);
-    auto slot = asio::get_associated_cancellation_slot(h);
-    asio::co_spawn(ex, run<Op>(impl_, *this, std::move(p)),
-                   asio::bind_cancellation_slot(
-                       slot, asio::bind_executor(done_ex, [h = std::move(h), diag](std::exception_ptr e,
-                                                                                     outcome<R> out) mutable {
-                           if (e) {   // only resource exhaustion gets here: run() reports failures
-                               out = {};
-                               out.ec = error::bad_response;
-                               try {
-                                   std::rethrow_exception(e);
-                               } catch (const std::exception& x) {
-                                   out.diag.message = x.what();
-                               }
-                           }
-                           if (out.ec && diag) *diag = std::move(out.diag);
-                           std::move(h)(out.ec, std::move(out.value));
-                       })));
+    if (auto refused = refuse<Op>(impl_.get(), p)) {
+        // Decided before the network; still completed through the executor, never inline. An
+        // empty handle may have no executor of its own: complete on the handler's.
+        asio::any_io_executor ex = executor_ ? executor_ : asio::any_io_executor(asio::system_executor());
+        auto done_ex = asio::get_associated_executor(h, ex);
+        finishing_handler<Op> done(std::move(p), *this, diag, std::move(h));
+        asio::post(ex, asio::bind_executor(done_ex, [done = std::move(done), out = std::move(*refused)]() mutable {
+                       done.complete(std::move(out));
+                   }));
+        return;
+    }
+    request_spec spec = operation<Op>::make_request(impl_->base, p);
+    impl_->http.async_execute(std::move(spec), finishing_handler<Op>(std::move(p), *this, diag, std::move(h)));
 }
 
 template <class Op>
 asio::awaitable<typename Op::result> client::call(typename Op::params p) const {
-    return run_or_throw<Op>(impl_, *this, std::move(p));
+    return initiate<Op>(std::move(p), nullptr, asio::use_awaitable);
 }
 
 // Every operation of the table: the awaitable member and the token forms' entry point.
@@ -170,3 +157,4 @@ OWOSTACK_OPERATIONS(OWOSTACK_DEFINE_OPERATION)
 #undef OWOSTACK_DEFINE_OPERATION
 
 } // namespace owo
+

@@ -3,9 +3,9 @@
 #include "tls_context.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/compose.hpp>
+#include <boost/asio/consign.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/asio/write.hpp>
@@ -23,7 +23,7 @@ using boost::system::error_code;
 
 connection::connection(asio::any_io_executor ex, asio::ssl::context& tls, const base_url& origin,
                        const config& cfg)
-    : stream_(std::move(ex), tls), origin_(origin), cfg_(cfg) {}
+    : stream_(ex, tls), resolver_(ex), resolve_timer_(ex), origin_(origin), cfg_(cfg) {}
 
 clock::time_point connection::phase_deadline(std::chrono::milliseconds phase, clock::time_point deadline) const {
     return std::min(clock::now() + phase, deadline);
@@ -35,76 +35,127 @@ void connection::close() noexcept {
     beast::get_lowest_layer(stream_).close();
 }
 
-asio::awaitable<error_code> connection::open(clock::time_point deadline) {
-    error_code ec;
-    auto& tcp_layer = beast::get_lowest_layer(stream_);
-    auto ex = co_await asio::this_coro::executor;
+// Resolve (host names only), connect, handshake (https): each phase bounded by its own timeout
+// and by the call's deadline.
+struct connection::open_op {
+    connection& c;
+    clock::time_point deadline;
 
-    tcp::resolver::results_type endpoints;
-    if (is_ip_literal(origin_.host)) {
-        auto addr = asio::ip::make_address(origin_.host);
-        auto port = static_cast<unsigned short>(std::stoi(origin_.port));
-        endpoints = tcp::resolver::results_type::create(tcp::endpoint(addr, port), origin_.host, origin_.port);
-    } else {
+    template <class Self>
+    void operator()(Self& self) {
+        if (is_ip_literal(c.origin_.host)) {
+            error_code ec;
+            auto addr = asio::ip::make_address(c.origin_.host, ec);
+            if (ec) return self.complete(ec);
+            auto port = static_cast<unsigned short>(std::stoi(c.origin_.port));
+            return connect(self, tcp::resolver::results_type::create(tcp::endpoint(addr, port), c.origin_.host,
+                                                                     c.origin_.port));
+        }
         // The resolver has no timeout of its own: a timer cancels it.
-        auto resolver = std::make_shared<tcp::resolver>(ex);
-        auto timer = std::make_shared<asio::steady_timer>(ex, phase_deadline(cfg_.connect_timeout, deadline));
-        timer->async_wait([resolver](error_code e) { if (!e) resolver->cancel(); });
-        endpoints = co_await resolver->async_resolve(origin_.host, origin_.port,
-                                                     asio::redirect_error(asio::use_awaitable, ec));
-        timer->cancel();
+        c.resolve_timer_.expires_at(c.phase_deadline(c.cfg_.connect_timeout, deadline));
+        c.resolve_timer_.async_wait([&r = c.resolver_](error_code e) {
+            if (!e) r.cancel();
+        });
+        c.resolver_.async_resolve(c.origin_.host, c.origin_.port, std::move(self));
+    }
+
+    template <class Self>
+    void operator()(Self& self, error_code ec, tcp::resolver::results_type endpoints) {
+        c.resolve_timer_.cancel();
         if (ec == asio::error::operation_aborted && clock::now() >= deadline) ec = beast::error::timeout;
-        if (ec) co_return ec;
+        if (ec) return self.complete(ec);
+        connect(self, std::move(endpoints));
     }
 
-    tcp_layer.expires_at(phase_deadline(cfg_.connect_timeout, deadline));
-    co_await tcp_layer.async_connect(endpoints, asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) co_return ec;
-    tcp_layer.socket().set_option(tcp::no_delay(true), ec);
-    ec.clear();
+    template <class Self>
+    void connect(Self& self, const tcp::resolver::results_type& endpoints) {
+        auto& tcp_layer = beast::get_lowest_layer(c.stream_);
+        tcp_layer.expires_at(c.phase_deadline(c.cfg_.connect_timeout, deadline));
+        tcp_layer.async_connect(endpoints, std::move(self));
+    }
 
-    if (origin_.tls) {
-        if (!prepare_tls_handle(stream_.native_handle(), origin_.host, !cfg_.insecure_skip_tls_verify)) {
-            failure_reason_ = "cannot set TLS host name";
-            co_return asio::error::invalid_argument;
+    template <class Self>
+    void operator()(Self& self, error_code ec, const tcp::endpoint&) {
+        if (ec) return self.complete(ec);
+        auto& tcp_layer = beast::get_lowest_layer(c.stream_);
+        tcp_layer.socket().set_option(tcp::no_delay(true), ec);
+        if (!c.origin_.tls) return opened(self);
+        if (!prepare_tls_handle(c.stream_.native_handle(), c.origin_.host, !c.cfg_.insecure_skip_tls_verify)) {
+            c.failure_reason_ = "cannot set TLS host name";
+            return self.complete(asio::error::invalid_argument);
         }
-        tcp_layer.expires_at(phase_deadline(cfg_.handshake_timeout, deadline));
-        co_await stream_.async_handshake(asio::ssl::stream_base::client,
-                                         asio::redirect_error(asio::use_awaitable, ec));
+        tcp_layer.expires_at(c.phase_deadline(c.cfg_.handshake_timeout, deadline));
+        c.stream_.async_handshake(asio::ssl::stream_base::client, std::move(self));
+    }
+
+    template <class Self>
+    void operator()(Self& self, error_code ec) {   // the handshake
         if (ec) {
-            failure_reason_ = describe_tls_failure(stream_.native_handle());   // empty unless a certificate was refused
-            co_return ec;
+            c.failure_reason_ = describe_tls_failure(c.stream_.native_handle());   // empty unless a certificate was refused
+            return self.complete(ec);
         }
+        opened(self);
     }
-    tcp_layer.expires_never();
-    open_ = true;
-    co_return ec;
+
+    template <class Self>
+    void opened(Self& self) {
+        beast::get_lowest_layer(c.stream_).expires_never();
+        c.open_ = true;
+        self.complete(error_code{});
+    }
+};
+
+void connection::async_open(clock::time_point deadline, open_handler h) {
+    asio::async_compose<open_handler, void(error_code)>(open_op{*this, deadline}, h, stream_);
 }
 
-asio::awaitable<exchange_result> connection::exchange(clock::time_point deadline) {
-    exchange_result r;
-    auto& tcp_layer = beast::get_lowest_layer(stream_);
-    auto token = asio::redirect_error(asio::use_awaitable, r.ec);
+// Writes the request, then reads one response; each phase bounded by io_timeout and the
+// call's deadline.
+struct connection::exchange_op {
+    connection& c;
+    clock::time_point deadline;
+    bool reading = false;
+    exchange_result r{};
 
-    tcp_layer.expires_at(phase_deadline(cfg_.io_timeout, deadline));
-    auto out = asio::buffer(request_);
-    if (origin_.tls) co_await asio::async_write(stream_, out, token);
-    else co_await asio::async_write(stream_.next_layer(), out, token);
-    if (r.ec) co_return r;
-    r.wrote_request = true;
+    template <class Self>
+    void operator()(Self& self) {
+        beast::get_lowest_layer(c.stream_).expires_at(c.phase_deadline(c.cfg_.io_timeout, deadline));
+        auto out = asio::buffer(c.request_);
+        if (c.origin_.tls) asio::async_write(c.stream_, out, std::move(self));
+        else asio::async_write(c.stream_.next_layer(), out, std::move(self));
+    }
 
-    response_reader reader(response_);
-    reader.body_limit(cfg_.max_response_bytes);
-    reader.header_limit(max_response_header_bytes);
-    tcp_layer.expires_at(phase_deadline(cfg_.io_timeout, deadline));
-    if (origin_.tls) co_await http::async_read(stream_, buffer_, reader, token);
-    else co_await http::async_read(stream_.next_layer(), buffer_, reader, token);
-    r.got_response_bytes = reader.got_some() || buffer_.size() > 0;
-    tcp_layer.expires_never();
-    if (r.ec) co_return r;
-    ++exchanges_;
-    idle_since_ = clock::now();
-    co_return r;
+    template <class Self>
+    void operator()(Self& self, error_code ec, std::size_t) {
+        auto& tcp_layer = beast::get_lowest_layer(c.stream_);
+        if (!reading) {
+            if (ec) {
+                r.ec = ec;
+                return self.complete(r);
+            }
+            r.wrote_request = true;
+            reading = true;
+            auto& reader = c.reader_.emplace(c.response_);
+            reader.body_limit(c.cfg_.max_response_bytes);
+            reader.header_limit(max_response_header_bytes);
+            tcp_layer.expires_at(c.phase_deadline(c.cfg_.io_timeout, deadline));
+            if (c.origin_.tls) http::async_read(c.stream_, c.buffer_, reader, std::move(self));
+            else http::async_read(c.stream_.next_layer(), c.buffer_, reader, std::move(self));
+            return;
+        }
+        r.ec = ec;
+        r.got_response_bytes = c.reader_->got_some() || c.buffer_.size() > 0;
+        tcp_layer.expires_never();
+        if (!ec) {
+            ++c.exchanges_;
+            c.idle_since_ = clock::now();
+        }
+        self.complete(r);
+    }
+};
+
+void connection::async_exchange(clock::time_point deadline, exchange_handler h) {
+    asio::async_compose<exchange_handler, void(exchange_result)>(exchange_op{*this, deadline}, h, stream_);
 }
 
 namespace {
@@ -128,9 +179,11 @@ std::unique_ptr<connection_io> asio_environment::make_connection() {
 
 std::unique_ptr<wake_timer> asio_environment::make_timer() { return std::make_unique<asio_wake_timer>(executor_); }
 
-asio::awaitable<void> asio_environment::sleep_until(clock::time_point t) {
-    asio::steady_timer timer(co_await asio::this_coro::executor, t);
-    co_await timer.async_wait(asio::use_awaitable);
+void asio_environment::async_sleep_until(clock::time_point t, io_handler<void(error_code)> h) {
+    // Only retries wait: a timer of their own, kept alive by the handler.
+    auto timer = std::make_unique<asio::steady_timer>(executor_, t);
+    auto& waiting = *timer;
+    waiting.async_wait(asio::consign(std::move(h), std::move(timer)));
 }
 
 } // namespace owo::detail

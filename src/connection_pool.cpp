@@ -1,12 +1,11 @@
 #include "connection_pool.hpp"
 
+#include "forwarding_handler.hpp"
+
 #include <owostack/error.hpp>
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/associated_executor.hpp>
-#include <boost/asio/async_result.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
 #include <mutex>
 
@@ -24,30 +23,9 @@ struct connection_pool::waiter {
     std::unique_ptr<wake_timer> timer;
     bool handled = false;                    // handed something, or gave up
     std::unique_ptr<connection_io> conn;     // handed a keep-alive connection
+    std::unique_ptr<connection_io> ready;    // taken at once (counted already: no hand-over)
     bool slot = false;                       // handed the right to dial (counted in open_)
 };
-
-namespace {
-
-// Waits on the waiter's timer (cancelled by a hand-over, or by the caller's cancellation
-// slot), starting the wait under the mutex; completes at once when already handed something.
-template <class Waiter, class Token>
-auto async_wait_for_handover(Waiter& w, std::mutex& m, Token&& token) {
-    return asio::async_initiate<Token, void(error_code)>(
-        [&w, &m](auto handler) {
-            std::unique_lock lock(m);
-            if (!w.handled) {
-                w.timer->async_wait(std::move(handler));
-                return;
-            }
-            lock.unlock();
-            auto ex = asio::get_associated_executor(handler);
-            asio::post(ex, [h = std::move(handler)]() mutable { std::move(h)(error_code{}); });
-        },
-        token);
-}
-
-} // namespace
 
 pooled_connection& pooled_connection::operator=(pooled_connection&& o) noexcept {
     if (this != &o) {
@@ -148,58 +126,104 @@ pooled_connection connection_pool::try_acquire() {
     return try_acquire_locked();
 }
 
-asio::awaitable<acquire_result> connection_pool::wait(clock::time_point deadline) {
-    auto w = std::make_shared<waiter>(env_.make_timer());
-    {
-        std::lock_guard lock(mutex_);
-        if (auto lease = try_acquire_locked()) co_return acquire_result{{}, std::move(lease)};
-        w->timer->expires_at(deadline);
-        waiters_.push_back(w);
-    }
-    // If this coroutine ends without resuming (its io_context is destroyed), pass on whatever
-    // it was handed.
-    struct pass_on {
-        connection_pool* pool;
-        waiter* w;
-        ~pass_on() {
-            std::unique_lock lock(pool->mutex_);
-            w->handled = true;   // a stale queue entry from now on
-            auto conn = std::move(w->conn);
-            bool slot = std::exchange(w->slot, false);
-            lock.unlock();
-            if (conn) pool->give_back(std::move(conn), true);
-            if (slot) pool->give_back(nullptr, false);
+// The handler of a waiter's timer: runs when a hand-over cancels the timer, at the deadline, or
+// on cancellation, and completes the wait. If it is destroyed without running (its io_context
+// is destroyed), whatever the waiter was handed is passed on.
+class connection_pool::wait_completion {
+public:
+    wait_completion(connection_pool* pool, std::shared_ptr<waiter> w, acquire_handler h)
+        : pool_(pool), w_(std::move(w)), h_(std::move(h)) {}
+    wait_completion(wait_completion&&) noexcept = default;
+    ~wait_completion() {
+        if (!w_) return;
+        std::unique_lock lock(pool_->mutex_);
+        w_->handled = true;   // a stale queue entry from now on
+        auto ready = std::move(w_->ready);
+        auto conn = std::move(w_->conn);
+        bool slot = std::exchange(w_->slot, false);
+        lock.unlock();
+        if (conn) pool_->give_back(std::move(conn), true);
+        if (ready) {
+            const bool open = ready->is_open();
+            pool_->give_back(std::move(ready), open);
         }
-    } guard{this, w.get()};
-    auto [ec] = co_await async_wait_for_handover(*w, mutex_, asio::as_tuple(asio::use_awaitable));
+        if (slot) pool_->give_back(nullptr, false);
+    }
 
+    void operator()(error_code ec) {
+        auto w = std::move(w_);
+        std::unique_lock lock(pool_->mutex_);
+        w->handled = true;
+        if (w->ready) {
+            lock.unlock();
+            return std::move(h_)(error_code{}, pooled_connection(pool_, std::move(w->ready)));
+        }
+        if (w->conn) {
+            ++pool_->stats_.reuses;
+            pooled_connection lease(pool_, std::move(w->conn));
+            lock.unlock();
+            return std::move(h_)(error_code{}, std::move(lease));
+        }
+        if (w->slot) {
+            lock.unlock();   // handled: no hand-over touches `w` any more
+            std::unique_ptr<connection_io> conn;
+            try {
+                conn = pool_->make_connection();
+            } catch (...) {
+                pool_->give_back(nullptr, false);
+                w->slot = false;
+                throw;
+            }
+            w->slot = false;
+            return std::move(h_)(error_code{}, pooled_connection(pool_, std::move(conn)));
+        }
+        lock.unlock();
+        std::move(h_)(ec ? ec : error_code(error::pool_exhausted), pooled_connection{});
+    }
+
+    using wrapped_handler = acquire_handler;   // keeps the waiting call's associations
+    const acquire_handler& inner() const noexcept { return h_; }
+
+private:
+    connection_pool* pool_;
+    std::shared_ptr<waiter> w_;
+    acquire_handler h_;
+};
+
+} // namespace owo::detail
+
+template <template <class, class> class Associator, class Default>
+struct boost::asio::associator<Associator, owo::detail::connection_pool::wait_completion, Default>
+    : owo::detail::forwarding_associator<Associator, owo::detail::connection_pool::wait_completion, Default> {};
+
+namespace owo::detail {
+
+void connection_pool::async_wait(clock::time_point deadline, acquire_handler h) {
+    auto w = std::make_shared<waiter>(env_.make_timer());
     std::unique_lock lock(mutex_);
-    w->handled = true;
-    if (w->conn) {
-        ++stats_.reuses;
-        co_return acquire_result{{}, pooled_connection(this, std::move(w->conn))};
+    if (auto lease = try_acquire_locked()) {
+        // Freed since the caller's try_acquire(): handed over at once, through the timer (so
+        // the wait still completes on the handler's executor, never inline).
+        w->handled = true;
+        w->ready = lease.detach();
+        deadline = env_.now();
     }
-    if (w->slot) {
-        lock.unlock();   // handled: no hand-over touches `w` any more
-        auto conn = make_connection();   // if this throws, the guard passes the slot on
-        w->slot = false;
-        co_return acquire_result{{}, pooled_connection(this, std::move(conn))};
-    }
-    lock.unlock();
-    co_return acquire_result{ec ? ec : error_code(error::pool_exhausted), {}};
+    w->timer->expires_at(deadline);
+    if (!w->handled) waiters_.push_back(w);
+    // Under the mutex, so a hand-over can never slip in between the queueing and the wait.
+    auto& timer = *w->timer;
+    timer.async_wait(wait_completion(this, std::move(w), std::move(h)));
 }
 
-asio::awaitable<error_code> connection_pool::open(pooled_connection& lease, clock::time_point deadline) {
-    {
-        std::lock_guard lock(mutex_);
-        ++stats_.connections_opened;
-    }
-    error_code ec = co_await lease->open(deadline);
-    if (!ec && tls_) {
-        std::lock_guard lock(mutex_);
-        ++stats_.tls_handshakes;
-    }
-    co_return ec;
+void connection_pool::count_dial() noexcept {
+    std::lock_guard lock(mutex_);
+    ++stats_.connections_opened;
+}
+
+void connection_pool::count_handshake() noexcept {
+    if (!tls_) return;
+    std::lock_guard lock(mutex_);
+    ++stats_.tls_handshakes;
 }
 
 } // namespace owo::detail

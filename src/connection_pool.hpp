@@ -8,6 +8,7 @@
 
 #include <owostack/config.hpp>
 
+#include <boost/asio/any_completion_handler.hpp>
 
 #include <deque>
 #include <memory>
@@ -33,6 +34,12 @@ public:
     connection_io& operator*() const noexcept { return *conn_; }
     explicit operator bool() const noexcept { return conn_ != nullptr; }
     void mark_reusable() noexcept { reusable_ = true; }
+    /// Takes the connection out of the lease, slot and all (its owner must give it back).
+    std::unique_ptr<connection_io> detach() noexcept {
+        pool_ = nullptr;
+        reusable_ = false;
+        return std::move(conn_);
+    }
     /// Closes the connection and puts a fresh, unopened one in the same slot (a re-dial).
     void renew();
     /// Gives the connection back now (closed unless reusable) and frees or passes on its slot.
@@ -44,15 +51,14 @@ private:
     bool reusable_ = false;
 };
 
-struct acquire_result {
-    boost::system::error_code ec;
-    pooled_connection conn;
-};
+/// How a wait for the pool completes: a connection (or an unopened one in a freed slot), or
+/// pool_exhausted at the deadline, or operation_aborted when cancelled.
+using acquire_handler = io_handler<void(boost::system::error_code, pooled_connection)>;
 
 class connection_pool {
 public:
     /// Connections, timers and the time come from `env`; completions of their I/O run on the
-    /// executor of the coroutine that awaits them.
+    /// handler's associated executor.
     connection_pool(io_environment& env, const pool_params& params, bool tls);
     ~connection_pool();
 
@@ -60,12 +66,16 @@ public:
     /// below the bound, else an empty lease (then call wait()).
     pooled_connection try_acquire();
     /// Waits (fairly, oldest first) until a connection or a slot frees up, or until `deadline`
-    /// (error::pool_exhausted), or cancellation.
-    boost::asio::awaitable<acquire_result> wait(clock::time_point deadline);
-    /// Opens the lease's unopened connection (counted in the stats).
-    boost::asio::awaitable<boost::system::error_code> open(pooled_connection& lease, clock::time_point deadline);
+    /// (error::pool_exhausted), or cancellation (through the handler's cancellation slot).
+    void async_wait(clock::time_point deadline, acquire_handler h);
+    /// The stats of dialling: a dial started / a TLS handshake completed.
+    void count_dial() noexcept;
+    void count_handshake() noexcept;
 
     pool_counters stats() const;
+
+    /// The handler of one wait (public for its associator specialization).
+    class wait_completion;
 
 private:
     friend class pooled_connection;

@@ -1,14 +1,17 @@
-// The seam between the call logic (transport, connection_pool) and the outside world. The call
-// logic asks this interface for connections, the time and waits; the real implementation
-// (asio_environment) dials TCP/TLS and uses Asio timers, the unit tests' fake scripts every
-// answer and moves a fake clock, so retries, deadlines and the pool run step by step without
-// sockets or sleeping.
+// The seam between the call core's driver (transport, connection_pool) and the outside world:
+// connections, timers and the clocks. Every operation is a plain callback-style asynchronous
+// operation (no coroutine): the driver passes its composed operation as the handler. The real
+// implementation (asio_environment) dials TCP/TLS and uses Asio timers; the unit tests' fake
+// (tests/unit/fake_io) scripts every answer and moves a fake clock, so whole operations run
+// step by step without sockets or sleeping. The decisions themselves live in call_fsm.hpp.
 #pragma once
 
+#include "call_fsm.hpp"
 #include "response_reader.hpp"
 
 #include <boost/asio/any_completion_handler.hpp>
-#include <boost/asio/awaitable.hpp>
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/bind_executor.hpp>
 #include <boost/system/error_code.hpp>
 
 #include <chrono>
@@ -17,10 +20,11 @@
 
 namespace owo::detail {
 
-using clock = std::chrono::steady_clock;
-
-/// Larger response headers are refused (bad_response): no API answer comes near it.
-inline constexpr std::size_t max_response_header_bytes = 64 * 1024;
+/// The handler the call core gives every operation of the seam: type-erased, and bound to the
+/// client's I/O executor, where the driver's steps run (Asio and Beast composed operations
+/// need an executor they can post to; the caller's own executor is only used to complete).
+template <class Signature>
+using io_handler = boost::asio::executor_binder<boost::asio::any_completion_handler<Signature>, boost::asio::any_io_executor>;
 
 struct exchange_result {
     boost::system::error_code ec;
@@ -32,13 +36,16 @@ struct exchange_result {
 class connection_io {
 public:
     virtual ~connection_io() = default;
+    using open_handler = io_handler<void(boost::system::error_code)>;
+    using exchange_handler = io_handler<void(exchange_result)>;
+
     /// Resolve, connect, handshake. On failure failure_reason() may say why in words.
-    virtual boost::asio::awaitable<boost::system::error_code> open(clock::time_point deadline) = 0;
+    virtual void async_open(clock::time_point deadline, open_handler h) = 0;
     virtual bool is_open() const noexcept = 0;
-    /// The bytes of the next request; filled by the caller before exchange().
+    /// The bytes of the next request; filled by the caller before async_exchange().
     virtual std::string& request_bytes() noexcept = 0;
     /// Writes request_bytes() and reads one response into response().
-    virtual boost::asio::awaitable<exchange_result> exchange(clock::time_point deadline) = 0;
+    virtual void async_exchange(clock::time_point deadline, exchange_handler h) = 0;
     virtual const received_response& response() const noexcept = 0;
     virtual const std::string& failure_reason() const noexcept = 0;
     /// True once the connection completed an exchange (it came from the pool's idle list).
@@ -65,8 +72,8 @@ public:
     virtual clock::time_point now() const = 0;
     /// Wall-clock time, for Retry-After given as an HTTP date.
     virtual std::chrono::system_clock::time_point wall_now() const = 0;
-    /// Waits until `t` (backoff); cancellation ends it early by throwing operation_aborted.
-    virtual boost::asio::awaitable<void> sleep_until(clock::time_point t) = 0;
+    /// Waits until `t` (backoff); cancellation ends it early with operation_aborted.
+    virtual void async_sleep_until(clock::time_point t, io_handler<void(boost::system::error_code)> h) = 0;
 };
 
 } // namespace owo::detail

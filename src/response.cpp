@@ -4,6 +4,8 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/parser.hpp>
 
+#include <memory>
+
 namespace owo::detail {
 
 namespace json = boost::json;
@@ -58,7 +60,10 @@ bool parse_object(std::string_view text, json::object& out) {
     }
     json::value v = parser.release();
     if (!v.is_object()) return false;
-    out = std::move(v.get_object());
+    // Move-construct, so the object keeps its arena: assigning across memory resources would
+    // copy every key and string onto the heap.
+    std::destroy_at(&out);
+    std::construct_at(&out, std::move(v.get_object()));
     return true;
 }
 

@@ -1,206 +1,155 @@
 #include "transport.hpp"
 
-#include "response.hpp"
-
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/ssl/error.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/core/error.hpp>
-#include <boost/beast/http/error.hpp>
-
-#include <random>
+#include <boost/asio/compose.hpp>
+#include <boost/asio/dispatch.hpp>
 
 namespace owo::detail {
 
 namespace asio = boost::asio;
-namespace http = boost::beast::http;
 using boost::system::error_code;
 
-struct transport::attempt {
-    explicit attempt(clock::time_point now) : started(now) {}
-    clock::time_point started;
-    error_code ec;                  // no response: why
-    std::string failure_reason;     // e.g. why a certificate was refused
-    bool may_have_reached_server = false;
-    bool reused = false;
-    bool open_failed = false;       // a.ec came from open() (resolve, connect, handshake)
-};
-
-namespace {
-
-struct attempt_failure_text {
-    error_code ec;
-    std::string code;
-    std::string reason;
-    bool open_failed = false;
-};
-
-// The peer closed a keep-alive connection we were about to reuse.
-bool is_stale_close(const error_code& ec) {
-    return ec == http::error::end_of_stream || ec == asio::error::eof ||
-           ec == asio::error::connection_reset || ec == asio::error::broken_pipe ||
-           ec == asio::error::connection_aborted || ec == asio::ssl::error::stream_truncated;
-}
-
-double backoff_jitter() {
-    thread_local std::minstd_rand rng{std::random_device{}()};
-    return std::uniform_real_distribution<double>(0.75, 1.0)(rng);
-}
-
-bool is_tls_failure(const error_code& ec) {
-    return ec.category() == asio::error::get_ssl_category() || ec == asio::ssl::error::stream_truncated;
-}
-
-// Library codes that owo::error has a name for become that name; the words say what happened.
-void describe_transport_failure(const config& cfg, attempt_failure_text& f) {
-    if (f.ec == boost::beast::error::timeout) {
-        f.ec = error::timeout;
-        f.code = "timeout";
-        if (f.reason.empty()) f.reason = "no answer before the deadline";
-        return;
-    }
-    if (f.ec == http::error::body_limit || f.ec == http::error::header_limit) {
-        const bool headers = f.ec == http::error::header_limit;
-        f.ec = error::bad_response;
-        f.code = "bad_response";
-        f.reason = headers
-                       ? "response headers larger than " + std::to_string(max_response_header_bytes) + " bytes"
-                       : "response larger than config::max_response_bytes (" + std::to_string(cfg.max_response_bytes) +
-                             " bytes)";
-        return;
-    }
-    if (f.ec == error::pool_exhausted) {
-        f.code = "pool_exhausted";
-        f.reason = "no pooled connection became free before the deadline (pool.max_connections = " +
-                   std::to_string(cfg.pool.max_connections) + ")";
-        return;
-    }
-    f.code = "transport_error";
-    // Only open() handshakes: a TLS error while reading a response (bad record MAC, a truncated
-    // stream) came after a handshake that succeeded, and must not be reported as one that failed.
-    if (is_tls_failure(f.ec) && f.open_failed) {
-        if (f.reason.empty()) f.reason = f.ec.message();
-        f.reason.insert(0, "TLS handshake failed: ");
-    } else if (f.reason.empty()) {
-        f.reason = f.ec.message();
-    }
-}
-
-} // namespace
-
-transport::transport(io_environment& env, const config& cfg, std::string fixed_headers, bool tls)
-    : env_(env), cfg_(cfg), pool_(env, cfg.pool, tls), fixed_headers_(std::move(fixed_headers)) {}
+transport::transport(asio::any_io_executor ex, io_environment& env, const config& cfg, std::string fixed_headers,
+                     bool tls)
+    : executor_(std::move(ex)), env_(env), cfg_(cfg), pool_(env, cfg.pool, tls),
+      fixed_headers_(std::move(fixed_headers)) {}
 
 bool transport::server_honours_idempotency() const noexcept {
-    switch (cfg_.idempotency) {
-    case idempotency_support::honoured: return true;
-    case idempotency_support::not_honoured: return false;
-    default: return learned_idempotency_.load(std::memory_order_relaxed);
-    }
+    return detail::server_honours_idempotency(cfg_, learned_idempotency_);
 }
 
-asio::awaitable<call_result> transport::execute(const request_spec& spec) {
-    const auto deadline = env_.now() + cfg_.request_timeout;
-    call_result out;
-    for (int attempt_no = 1;; ++attempt_no) {
-        attempt a(env_.now());
-        pooled_connection lease = pool_.try_acquire();
-        if (!lease) {
-            acquire_result w = co_await pool_.wait(deadline);
-            a.ec = w.ec;
-            lease = std::move(w.conn);
+// What one call keeps while it runs, in one block that does not move with the handler.
+struct transport::call_state {
+    call_state(transport& t, request_spec s) : spec(std::move(s)), fsm(t.cfg_, t.learned_idempotency_, spec) {}
+    request_spec spec;
+    call_fsm fsm;
+    pooled_connection lease;
+    call_event::kind_t awaiting = call_event::started;   // what the pending operation reports
+};
+
+// Performs what the call's state machine asks, one action at a time, and feeds back what
+// happened. Actions without I/O (a connection from the idle list, a release) loop at once.
+struct transport::driver {
+    transport& t;
+    std::unique_ptr<call_state> s;
+
+    template <class Self>
+    void operator()(Self& self) {
+        step(self, call_event{});
+    }
+
+    template <class Self>
+    void operator()(Self& self, error_code ec, pooled_connection lease) {   // the pool's wait
+        s->lease = std::move(lease);
+        call_event ev = acquired();
+        ev.ec = ec;
+        step(self, ev);
+    }
+
+    template <class Self>
+    void operator()(Self& self, error_code ec) {   // a dial, or the backoff
+        call_event ev;
+        ev.kind = s->awaiting;
+        ev.ec = ec;
+        if (ev.kind == call_event::opened) {
+            if (ec) ev.failure_reason = s->lease->failure_reason();
+            else t.pool_.count_handshake();
         }
-        for (bool redialled = false; !a.ec;) {
-            if (!lease->is_open()) {
-                a.ec = co_await pool_.open(lease, deadline);
-                if (a.ec) {
-                    a.open_failed = true;
-                    a.failure_reason = lease->failure_reason();
-                    break;
-                }
+        step(self, ev);
+    }
+
+    template <class Self>
+    void operator()(Self& self, exchange_result x) {
+        call_event ev;
+        ev.kind = call_event::exchanged;
+        ev.ec = x.ec;
+        ev.wrote_request = x.wrote_request;
+        ev.got_response_bytes = x.got_response_bytes;
+        if (!x.ec) ev.response = &s->lease->response();
+        ev.wall_now = t.env_.wall_now();
+        step(self, ev);
+    }
+
+    /// This operation as the handler of the next step: its steps run on the client's executor.
+    template <class Signature, class Self>
+    io_handler<Signature> resumer(Self& self) {
+        return asio::bind_executor(t.executor_, asio::any_completion_handler<Signature>(std::move(self)));
+    }
+
+    /// Completes on the caller's executor (the steps ran on the client's).
+    template <class Self>
+    static void complete(Self& self, call_result r) {
+        auto ex = asio::get_associated_executor(self);
+        asio::dispatch(ex, [self = std::move(self), r = std::move(r)]() mutable { self.complete(std::move(r)); });
+    }
+
+    call_event acquired() const {
+        call_event ev;
+        ev.kind = call_event::acquired;
+        if (s->lease) {
+            ev.connection_open = s->lease->is_open();
+            ev.reused = s->lease->reused();
+        }
+        return ev;
+    }
+
+    template <class Self>
+    void step(Self& self, call_event ev) {
+        for (;;) {
+            ev.now = t.env_.now();
+            ev.cancelled = self.cancelled() != asio::cancellation_type::none;
+            call_action a;
+            try {
+                a = s->fsm.resume(ev);   // runs config::on_request, which may throw
+            } catch (const std::exception& e) {
+                call_result failed;
+                failed.ec = error::bad_response;
+                failed.diag.message = e.what();
+                s.reset();   // a connection on loan is closed
+                return complete(self, std::move(failed));
             }
-            a.reused = lease->reused();
-            write_request(lease->request_bytes(), spec, fixed_headers_);
-            exchange_result x = co_await lease->exchange(deadline);
-            a.ec = x.ec;
-            a.may_have_reached_server = x.wrote_request;
-            if (!x.ec || redialled || !a.reused || x.got_response_bytes || !is_stale_close(x.ec)) break;
-            // The server closed the idle connection before it saw this request: dial once more.
-            lease.renew();
-            redialled = true;
-            a.ec.clear();
+            switch (a.kind) {
+            case call_action::acquire:
+                s->lease = t.pool_.try_acquire();
+                if (!s->lease)
+                    return t.pool_.async_wait(a.time, resumer<void(error_code, pooled_connection)>(self));
+                ev = acquired();
+                continue;
+            case call_action::open:
+                t.pool_.count_dial();
+                s->awaiting = call_event::opened;
+                return s->lease->async_open(a.time, resumer<void(error_code)>(self));
+            case call_action::exchange: {
+                write_request(s->lease->request_bytes(), s->spec, t.fixed_headers_);
+                auto& conn = *s->lease;
+                return conn.async_exchange(a.time, resumer<void(exchange_result)>(self));
+            }
+            case call_action::redial:
+                s->lease.renew();
+                ev = call_event{};
+                ev.kind = call_event::redialled;
+                continue;
+            case call_action::release:
+                if (a.reusable) s->lease.mark_reusable();
+                s->lease.release();
+                ev = call_event{};
+                ev.kind = call_event::released;
+                continue;
+            case call_action::wait_until:
+                s->awaiting = call_event::waited;
+                return t.env_.async_sleep_until(a.time, resumer<void(error_code)>(self));
+            case call_action::done: {
+                call_result r = std::move(s->fsm.result());
+                s.reset();
+                return complete(self, std::move(r));
+            }
+            }
         }
-        if (!a.ec && lease->response().keep_alive) lease.mark_reusable();
-        next_step next = conclude(spec, attempt_no, a, a.ec ? nullptr : &lease->response(), deadline, out);
-        lease.release();
-        if (next.done) co_return out;
-        co_await env_.sleep_until(env_.now() + next.delay);
     }
-}
+};
 
-// Everything after an attempt that does not wait: interpret the response, tell the observer,
-// and decide between success, failure and another attempt. A plain function, so the call's
-// coroutine frame stays small.
-transport::next_step transport::conclude(const request_spec& spec, int attempt_no, attempt& a,
-                                         const received_response* res, clock::time_point deadline,
-                                         call_result& out) {
-    interpreted_response ir;
-    int status = 0;
-    if (res) {
-        status = res->status;
-        if (res->idempotency_honoured) learned_idempotency_.store(true, std::memory_order_relaxed);
-        ir = interpret_response(status, res->body);
-    }
-    if (cfg_.on_request) {
-        request_event ev;
-        ev.method = http::to_string(spec.method);
-        ev.path = spec.target;
-        ev.status = status;
-        ev.attempt = attempt_no;
-        ev.latency = std::chrono::duration_cast<std::chrono::microseconds>(env_.now() - a.started);
-        ev.idempotency_key = spec.idempotency_key;
-        ev.error = a.ec ? a.ec : ir.ec;
-        ev.reused_connection = a.reused;
-        cfg_.on_request(ev);
-    }
-    if (res && !ir.ec) {
-        out.body = std::move(ir.body);
-        out.diag.attempts = attempt_no;
-        return {};
-    }
-
-    attempt_failure f;
-    f.transport_error = a.ec;
-    f.status = status;
-    f.may_have_reached_server = a.ec ? a.may_have_reached_server : status != 429;
-    bool retry = attempt_no <= cfg_.retry.max_retries && is_retryable(spec.safety, f, server_honours_idempotency());
-    std::chrono::milliseconds delay{0};
-    if (retry) {
-        std::optional<std::chrono::milliseconds> retry_after;
-        if (res) retry_after = parse_retry_after(res->retry_after, env_.wall_now());
-        delay = backoff_delay(cfg_.retry, attempt_no, backoff_jitter(), retry_after);
-        retry = env_.now() + delay < deadline;   // a wait past the deadline would only end in timeout
-    }
-    if (!retry) {
-        if (a.ec) {
-            attempt_failure_text t{a.ec, {}, std::move(a.failure_reason), a.open_failed};
-            describe_transport_failure(cfg_, t);
-            out.ec = t.ec;
-            out.diag = diagnostics{};
-            out.diag.code = std::move(t.code);
-            out.diag.message = std::move(t.reason);
-        } else {
-            out.ec = ir.ec;
-            out.diag = std::move(ir.diag);
-            out.diag.request_id = res->request_id;
-        }
-        out.diag.attempts = attempt_no;
-        return {};
-    }
-    // Against a server that honours Idempotency-Key, a retry replays the earlier answer or
-    // reflects the truth, so its 409/404 is authoritative: nothing to reinterpret.
-    if (!server_honours_idempotency()) out.earlier_attempt_may_have_applied |= f.may_have_reached_server;
-    return {false, delay};
+void transport::async_execute(request_spec spec, call_handler h) {
+    asio::async_compose<call_handler, void(call_result)>(
+        driver{*this, std::make_unique<call_state>(*this, std::move(spec))}, h, executor_);
 }
 
 } // namespace owo::detail

@@ -1,10 +1,9 @@
-// One logical API call: get a connection from the pool, write the request, read and interpret
-// the response, retry by the retry rule with backoff inside the call's deadline, and report
-// each attempt to the observer. Runs on the executor of the coroutine that awaits it.
-// All I/O and time go through io_environment, so unit tests drive this logic with a scripted
-// fake (tests/unit/call_core_tests.cpp).
+// One logical API call: one composed operation (asio::async_compose) drives the call's state
+// machine (call_fsm.hpp), which holds every decision (retries, backoff, deadline, pool use);
+// the driver only performs the I/O it asks for, through the pool and io_environment.
 #pragma once
 
+#include "call_fsm.hpp"
 #include "connection_pool.hpp"
 #include "request.hpp"
 #include "retry_policy.hpp"
@@ -12,40 +11,34 @@
 
 #include <owostack/error.hpp>
 
-#include <boost/json/object.hpp>
+#include <boost/asio/any_completion_handler.hpp>
+#include <boost/asio/any_io_executor.hpp>
 
 #include <atomic>
 #include <string>
 
 namespace owo::detail {
 
-struct call_result {
-    boost::system::error_code ec;
-    diagnostics diag;
-    boost::json::object body;                       ///< success body
-    bool earlier_attempt_may_have_applied = false;  ///< a failed earlier attempt may have been processed
-};
-
 class transport {
 public:
     /// `fixed_headers`: see make_fixed_headers(); `tls`: whether connections are TLS.
-    transport(io_environment& env, const config& cfg, std::string fixed_headers, bool tls);
+    transport(boost::asio::any_io_executor ex, io_environment& env, const config& cfg, std::string fixed_headers,
+              bool tls);
 
-    /// Never throws for failures it can describe; cancellation may throw.
-    boost::asio::awaitable<call_result> execute(const request_spec& spec);
+    using call_handler = boost::asio::any_completion_handler<void(call_result)>;
+    /// Runs one call, completing `h` (never inline) on its associated executor with the outcome
+    /// of the call: failures are results, not exceptions. Terminal cancellation through the
+    /// handler's cancellation slot ends the call with operation_aborted.
+    void async_execute(request_spec spec, call_handler h);
 
     pool_counters stats() const { return pool_.stats(); }
     bool server_honours_idempotency() const noexcept;
 
 private:
-    struct attempt;
-    struct next_step {
-        bool done = true;
-        std::chrono::milliseconds delay{0};
-    };
-    next_step conclude(const request_spec& spec, int attempt_no, attempt& a, const received_response* res,
-                       clock::time_point deadline, call_result& out);
+    struct call_state;
+    struct driver;
 
+    boost::asio::any_io_executor executor_;
     io_environment& env_;
     const config& cfg_;
     connection_pool pool_;

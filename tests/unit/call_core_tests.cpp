@@ -4,7 +4,6 @@
 #include "fake_io.hpp"
 #include "transport.hpp"
 
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/error.hpp>
@@ -29,8 +28,6 @@ struct seen_attempt {
     boost::system::error_code error;
     bool reused = false;
 };
-
-asio::awaitable<call_result> run_call(transport& t, request_spec spec) { co_return co_await t.execute(spec); }
 
 request_spec get(std::string target = "/v1/customers/c1") {
     request_spec s;
@@ -76,7 +73,9 @@ struct call_core {
     }
 
     transport& core(bool tls = false) {
-        if (!http) http = std::make_unique<transport>(env, cfg, "Host: api.test\r\nAuthorization: Bearer sk_test\r\n", tls);
+        if (!http)
+            http = std::make_unique<transport>(ioc.get_executor(), env, cfg,
+                                               "Host: api.test\r\nAuthorization: Bearer sk_test\r\n", tls);
         return *http;
     }
 
@@ -84,10 +83,9 @@ struct call_core {
     std::shared_ptr<std::optional<call_result>> start(request_spec spec, bool tls = false) {
         auto slot = std::make_shared<std::optional<call_result>>();
         ++running;
-        asio::co_spawn(ioc, run_call(core(tls), std::move(spec)), [this, slot](std::exception_ptr e, call_result r) {
+        core(tls).async_execute(std::move(spec), [this, slot](call_result r) {
             --running;
-            if (e) BOOST_ERROR("execute() threw");
-            else slot->emplace(std::move(r));
+            slot->emplace(std::move(r));
         });
         return slot;
     }

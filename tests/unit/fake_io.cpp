@@ -1,12 +1,8 @@
 #include "fake_io.hpp"
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/associated_executor.hpp>
-#include <boost/asio/async_result.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/test/unit_test.hpp>
 
@@ -38,12 +34,14 @@ open_step open_fails(error_code ec, std::string failure_reason) { return open_st
 
 namespace {
 
-// Gives other ready handlers a turn, as real I/O would.
-asio::awaitable<void> yield() { co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable); }
-
-template <class Token>
-auto async_wait(detail::wake_timer& t, Token&& token) {
-    return asio::async_initiate<Token, void(error_code)>([&t](auto h) { t.async_wait(std::move(h)); }, token);
+// Completes `h` with `args` from the environment's executor, dispatched to the handler's own
+// (as an Asio I/O object does): never inline.
+template <class Handler, class... Args>
+void post_completion(const asio::any_io_executor& io, Handler h, Args... args) {
+    asio::post(io, [h = std::move(h), args...]() mutable {
+        auto ex = asio::get_associated_executor(h);
+        asio::dispatch(ex, [h = std::move(h), args...]() mutable { std::move(h)(args...); });
+    });
 }
 
 } // namespace
@@ -57,59 +55,48 @@ public:
         : env_(env), script_(std::move(s)), rec_(std::move(r)) {}
     ~fake_connection() override { rec_->destroyed = true; }
 
-    asio::awaitable<error_code> open(clock::time_point deadline) override {
+    void async_open(clock::time_point deadline, open_handler h) override {
         ++rec_->open_attempts;
-        co_await yield();
-        if (!spend(script_.open.takes, deadline)) co_return boost::beast::error::timeout;
-        failure_reason_ = script_.open.failure_reason;
-        open_ = !script_.open.ec;
-        rec_->opened |= open_;
-        co_return script_.open.ec;
+        // A turn for other ready handlers first, as real I/O would give.
+        asio::post(env_.executor_, [this, deadline, h = std::move(h)]() mutable {
+            error_code ec = boost::beast::error::timeout;
+            if (spend(script_.open.takes, deadline)) {
+                failure_reason_ = script_.open.failure_reason;
+                open_ = !script_.open.ec;
+                rec_->opened |= open_;
+                ec = script_.open.ec;
+            }
+            post_completion(env_.executor_, std::move(h), ec);
+        });
     }
 
     bool is_open() const noexcept override { return open_; }
     std::string& request_bytes() noexcept override { return request_; }
 
-    asio::awaitable<detail::exchange_result> exchange(clock::time_point deadline) override {
+    void async_exchange(clock::time_point deadline, exchange_handler h) override {
         if (!open_) BOOST_ERROR("exchange() on a connection that is not open");
         rec_->requests.push_back(request_);
         if (reused()) ++rec_->reused_exchanges;
         response_ = {};
-        detail::exchange_result r;
         if (script_.exchanges.empty()) {
             BOOST_ERROR("exchange beyond the connection's script: " << request_.substr(0, request_.find('\r')));
             ++rec_->unscripted;
+            detail::exchange_result r;
             r.ec = asio::error::not_connected;
-            co_return r;
+            return post_completion(env_.executor_, std::move(h), r);
         }
-        exchange_step step = std::move(script_.exchanges.front());
+        step_ = std::move(script_.exchanges.front());
         script_.exchanges.pop_front();
-        co_await yield();
-        if (step.held) {
-            fake_timer gate(env_);
-            env_.held_.push_back(&gate);
-            co_await async_wait(gate, asio::as_tuple(asio::use_awaitable));
-            std::erase(env_.held_, &gate);
-        }
-        if (!spend(step.takes, deadline)) {
-            // As the real connection: the deadline ends the exchange; bytes arrived only when a
-            // failure step said so (a response that was still to come did not).
-            r.ec = boost::beast::error::timeout;
-            r.wrote_request = true;
-            r.got_response_bytes = !step.response && step.got_response_bytes;
-            co_return r;
-        }
-        r.wrote_request = step.wrote_request;
-        if (step.response) {
-            response_ = std::move(*step.response);
-            r.got_response_bytes = true;
-            ++exchanges_;
-            idle_since_ = env_.now();
-        } else {
-            r.ec = step.ec;
-            r.got_response_bytes = step.got_response_bytes;
-        }
-        co_return r;
+        asio::post(env_.executor_, [this, deadline, h = std::move(h)]() mutable {
+            if (!step_.held) return answer(deadline, std::move(h));
+            // Held: a gate on the fake clock that only release_held() opens.
+            gate_ = std::make_unique<fake_timer>(env_);
+            env_.held_.push_back(gate_.get());
+            gate_->async_wait([this, deadline, h = std::move(h)](error_code) mutable {
+                std::erase(env_.held_, gate_.get());
+                answer(deadline, std::move(h));
+            });
+        });
     }
 
     const detail::received_response& response() const noexcept override { return response_; }
@@ -122,6 +109,29 @@ public:
     }
 
 private:
+    void answer(clock::time_point deadline, exchange_handler h) {
+        detail::exchange_result r;
+        if (!spend(step_.takes, deadline)) {
+            // As the real connection: the deadline ends the exchange; bytes arrived only when a
+            // failure step said so (a response that was still to come did not).
+            r.ec = boost::beast::error::timeout;
+            r.wrote_request = true;
+            r.got_response_bytes = !step_.response && step_.got_response_bytes;
+            return post_completion(env_.executor_, std::move(h), r);
+        }
+        r.wrote_request = step_.wrote_request;
+        if (step_.response) {
+            response_ = std::move(*step_.response);
+            r.got_response_bytes = true;
+            ++exchanges_;
+            idle_since_ = env_.now();
+        } else {
+            r.ec = step_.ec;
+            r.got_response_bytes = step_.got_response_bytes;
+        }
+        post_completion(env_.executor_, std::move(h), r);
+    }
+
     // Moves the fake clock by `d`; false when that would pass the deadline, which then ends it
     // (the real connection bounds every phase by the call's deadline).
     bool spend(milliseconds d, clock::time_point deadline) {
@@ -142,6 +152,8 @@ private:
     bool open_ = false;
     int exchanges_ = 0;
     clock::time_point idle_since_ = env_.now();
+    exchange_step step_;                 // the exchange in progress
+    std::unique_ptr<fake_timer> gate_;   // its gate, when held
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -149,8 +161,8 @@ private:
 
 fake_timer::fake_timer(fake_environment& env) : env_(env) { env_.timers_.push_back(this); }
 
-// A pending handler is dropped, not completed: its coroutine owns this timer (the pool's waiter,
-// an exchange's gate), so a timer dies mid-wait only when that coroutine is being destroyed.
+// A pending handler is dropped, not completed: its owner (the pool's waiter, an exchange's gate)
+// is being destroyed with the call that waits.
 fake_timer::~fake_timer() { std::erase(env_.timers_, this); }
 
 void fake_timer::expires_at(clock::time_point t) {
@@ -246,10 +258,10 @@ std::unique_ptr<detail::connection_io> fake_environment::make_connection() {
 
 std::unique_ptr<detail::wake_timer> fake_environment::make_timer() { return std::make_unique<fake_timer>(*this); }
 
-asio::awaitable<void> fake_environment::sleep_until(clock::time_point t) {
+void fake_environment::async_sleep_until(clock::time_point t, detail::io_handler<void(error_code)> h) {
     waits_.push_back(std::chrono::duration_cast<milliseconds>(t - now_));
     if (t > now_) advance(t - now_);
-    co_await yield();
+    post_completion(executor_, std::move(h), error_code{});
 }
 
 // ---------------------------------------------------------------------------------------------

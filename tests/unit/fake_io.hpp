@@ -8,13 +8,14 @@
 //   fake_environment env(ioc.get_executor());
 //   env.script({reply(429).retry_after("3"), reply(200, R"({"ok":true})")});   // 1st connection
 //   env.script(open_fails(some_ssl_error));                                     // 2nd connection
-//   ... co_spawn(ioc, transport.execute(spec), ...); run_ready(ioc);
+//   ... transport.async_execute(spec, handler); run_ready(ioc);
 //   env.waits() == {3s}; env.connection(0).requests[1] holds the bytes of the retry.
 #pragma once
 
 #include "io_seam.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/error.hpp>
 #include <boost/asio/io_context.hpp>
 
 #include <chrono>
@@ -101,7 +102,7 @@ public:
     void release_held();
 
     // What happened.
-    const std::vector<milliseconds>& waits() const noexcept { return waits_; }   // sleep_until() calls
+    const std::vector<milliseconds>& waits() const noexcept { return waits_; }   // async_sleep_until() calls
     std::size_t connections_made() const noexcept { return records_.size(); }
     const connection_record& connection(std::size_t i) const { return *records_.at(i); }
     int opened() const noexcept;
@@ -116,7 +117,7 @@ public:
     std::unique_ptr<detail::wake_timer> make_timer() override;
     clock::time_point now() const override { return now_; }
     std::chrono::system_clock::time_point wall_now() const override { return wall_; }
-    boost::asio::awaitable<void> sleep_until(clock::time_point t) override;
+    void async_sleep_until(clock::time_point t, detail::io_handler<void(error_code)> h) override;
 
 private:
     friend class fake_timer;
