@@ -1,7 +1,6 @@
 # ctest step: libowostack.a (ARCHIVE) must not define any Asio, Asio.SSL or Beast function or
-# variable strongly. Its own code uses them header-only, so their instances are weak (W, V) or
-# unique (u) and a consumer's own compiled Asio, if any, wins at link time. A strong definition
-# (T, D, R, B) would mean Asio's separately compiled parts are back in the library.
+# variable strongly (T, D, R, B): those come from owostack::asio_impl, or from a consumer's own
+# compiled Asio. Template instances the SDK's code makes are weak (W, V, u) and may stay.
 execute_process(COMMAND ${NM} -C --defined-only ${ARCHIVE}
                 RESULT_VARIABLE rc OUTPUT_VARIABLE symbols ERROR_VARIABLE err)
 if(rc)

@@ -1,5 +1,5 @@
 // The program every packaging consumer builds (tests/consumer), in the Asio configuration that
-// consumer chose: header-only, BOOST_ASIO_SEPARATE_COMPILATION (with programs/asio_impl.cpp) or
+// consumer chose: none of its own, its own compiled Asio (programs/asio_impl.cpp) or
 // BOOST_ASIO_ENABLE_HANDLER_TRACKING. It uses Asio itself beside the SDK (its own timer and
 // coroutine on its own io_context, and the deprecated io_service name, which the package must
 // not forbid), then makes real calls against the owostack-local that

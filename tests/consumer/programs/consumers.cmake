@@ -1,7 +1,7 @@
 # The consumer programs, built from programs/calls.cpp once owostack::owostack is available
 # (find_package, add_subdirectory or FetchContent). Each compiles with -Wall -Wextra -Werror and
 # links only owostack::owostack; what differs is the consumer's own Asio configuration:
-#   consumer_default    header-only Asio, nothing else: the default path
+#   consumer_default    no Asio settings of its own: the default path
 #   consumer_separate   BOOST_ASIO_SEPARATE_COMPILATION, Asio compiled in its own asio_impl.cpp
 #   consumer_tracking   BOOST_ASIO_ENABLE_HANDLER_TRACKING (OWO_CONSUMER_TRACKING=ON): it
 #                       changes Asio's types, so owostack must be built with the same macro
