@@ -1,6 +1,6 @@
 # What the add_subdirectory and FetchContent consumers share, once owostack's source is part of
-# their build: the program (strict warnings, only owostack::owostack), and the check that the
-# SDK's own tests, examples, benchmarks, server and command line stayed out of it.
+# their build: the check that the SDK's own tests, examples, benchmarks, server and command line
+# stayed out of it, and the programs (programs/consumers.cmake).
 foreach(option OWOSTACK_BUILD_SERVER OWOSTACK_BUILD_TESTS OWOSTACK_BUILD_EXAMPLES OWOSTACK_BUILD_BENCH OWOSTACK_BUILD_CLI)
   if(${option})
     message(FATAL_ERROR "${option} is ON in a project that embeds owostack: it must default OFF there")
@@ -12,6 +12,4 @@ foreach(target owostack-local owostack_cli seats blocking sdk_integration_tests 
   endif()
 endforeach()
 
-add_executable(consumer ${CMAKE_CURRENT_LIST_DIR}/main.cpp)
-target_compile_options(consumer PRIVATE -Wall -Wextra -Werror)
-target_link_libraries(consumer PRIVATE owostack::owostack)
+include(${CMAKE_CURRENT_LIST_DIR}/../programs/consumers.cmake)
