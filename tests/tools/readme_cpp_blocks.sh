@@ -81,7 +81,7 @@ add_library(readme_fragments OBJECT fragments.cpp)
 target_compile_options(readme_fragments PRIVATE \${warnings} -Wno-unused -Wno-unused-parameter)
 target_link_libraries(readme_fragments PRIVATE owostack::owostack)
 EOF
-  echo "==> README.md: $(wc -w < "$work/src/programs") program(s) ($programs), $(grep -c '^#line' "$work/src/fragment_bodies.inc") fragment(s)"
+  echo "==> $(basename "$readme"): $(wc -w < "$work/src/programs") program(s) ($programs), $(grep -c '^#line' "$work/src/fragment_bodies.inc") fragment(s)"
   local flags=()
   [ -n "$launcher" ] && flags+=("-DCMAKE_CXX_COMPILER_LAUNCHER=$launcher")
   [ -n "$sanitize" ] && flags+=("-DCMAKE_CXX_FLAGS=$sanitize" "-DCMAKE_EXE_LINKER_FLAGS=$sanitize")
