@@ -37,13 +37,14 @@ std::optional<json::object> metadata_option(const arguments& a) {
 
 /// --NAME as an integer in [lo, hi], if given.
 std::optional<std::int64_t> integer_option(const arguments& a, const std::string& name, std::int64_t lo, std::int64_t hi) {
-    auto text = a.value(name);
-    if (!text) return std::nullopt;
+    auto given = a.value(name);
+    if (!given) return std::nullopt;
+    const std::string& text = *given;
     std::int64_t v = 0;
-    auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
-    if (ec != std::errc{} || end != text->data() + text->size() || v < lo || v > hi)
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc{} || end != text.data() + text.size() || v < lo || v > hi)
         throw usage_error("--" + name + " must be an integer from " + std::to_string(lo) + " to " + std::to_string(hi) +
-                          ", not '" + *text + "'");
+                          ", not '" + text + "'");
     return v;
 }
 
@@ -100,7 +101,14 @@ void show_plans(const arguments& a, std::ostream& out, const std::vector<plan>& 
         std::string features;
         for (const auto& f : p.features) {
             if (!features.empty()) features += ", ";
-            features += f.slug + (f.limit ? "=" + number(f.limit) : f.type == "boolean" ? "" : "=unlimited");
+            // Appended piece by piece: "=" + std::string&& trips g++ 12's -Wrestrict at -O3 (a false positive).
+            features += f.slug;
+            if (f.limit) {
+                features += '=';
+                features += number(f.limit);
+            } else if (f.type != "boolean") {
+                features += "=unlimited";
+            }
         }
         t.add({p.slug, p.name, std::to_string(p.price), p.currency, p.interval, p.type, features.empty() ? "-" : features});
     }

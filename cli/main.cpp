@@ -143,7 +143,11 @@ parsed parse(int argc, char** argv, const std::vector<command>& commands) {
     if (!p.cmd) return p;
 
     p.args.positional.assign(words.begin() + std::ptrdiff_t(used), words.end());
-    for (auto& [name, value] : given) {
+    for (const auto& option : given) {
+        // Named references, not a structured binding: clang before 16 (clang-tidy's parser)
+        // refuses a binding captured by a lambda.
+        const std::string& name = option.first;
+        const std::string& value = option.second;
         bool global = std::any_of(global_options.begin(), global_options.end(), [&](auto& o) { return o.name == name; });
         bool own = std::any_of(p.cmd->options.begin(), p.cmd->options.end(), [&](auto& o) { return o.name == name; });
         if (!global && !own) throw usage_error("'" + p.cmd->path + "' has no option --" + name);

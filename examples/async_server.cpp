@@ -3,11 +3,12 @@
 // caller holds a seat (check, entity-scoped), records usage (track) and answers 403 when the
 // caller has no seat, 402 when the plan's usage is exhausted.
 // Usage: async_server [--port N] | async_server --self-test
+#include "common/rethrow.hpp"
+
 #include <owostack/owostack.hpp>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -84,8 +85,9 @@ asio::awaitable<void> session(owo::client& owo, beast::tcp_stream stream) {
 asio::awaitable<void> listen(owo::client& owo, tcp::acceptor& acceptor) {
     for (;;) {
         auto [ec, socket] = co_await acceptor.async_accept(as_tuple_awaitable);
-        if (ec) co_return;
-        asio::co_spawn(acceptor.get_executor(), session(owo, beast::tcp_stream(std::move(socket))), asio::detached);
+        if (ec == asio::error::operation_aborted) co_return;   // the acceptor was closed
+        if (ec) throw boost::system::system_error(ec, "accept");
+        asio::co_spawn(acceptor.get_executor(), session(owo, beast::tcp_stream(std::move(socket))), owo::examples::rethrow);
     }
 }
 
@@ -136,7 +138,7 @@ int main(int argc, char** argv) {
         tcp::acceptor acceptor(ioc, {asio::ip::make_address("127.0.0.1"), port});
         auto ep = acceptor.local_endpoint();
         std::printf("async_server listening on http://%s:%u/api/work\n", ep.address().to_string().c_str(), ep.port());
-        asio::co_spawn(ioc, listen(owo, acceptor), asio::detached);
+        asio::co_spawn(ioc, listen(owo, acceptor), owo::examples::rethrow);
         if (!test) {
             ioc.run();
             return 0;

@@ -1,13 +1,13 @@
 // Onboard many seats at once from coroutines on one client: the pool bounds the connections,
 // the server admits exactly as many as the plan allows, the rest are typed limit errors.
 // Usage: concurrent_onboarding [--seats N]   (default 50; the team plan has 5 seats)
+#include "common/rethrow.hpp"
 #include "common/sandbox_checkout.hpp"
 
 #include <owostack/owostack.hpp>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -49,7 +49,7 @@ asio::awaitable<void> run(owo::client& owo, int total, std::string ca_file, tall
         asio::co_spawn(ex, [&, n]() -> asio::awaitable<void> {
             co_await onboard_one(org, n, total, t);
             if (t.done == total) all_done.cancel();
-        }, asio::detached);
+        }, owo::examples::rethrow);
     co_await all_done.async_wait(asio::as_tuple(asio::use_awaitable));
 }
 

@@ -8,11 +8,12 @@
 // Usage: webhook_receiver [--listen ADDR:PORT] [--secret S] [--self-test]
 //   --secret defaults to $OWOSTACK_WEBHOOK_SECRET. --self-test also makes seat changes through
 //   the SDK (OWOSTACK_API_URL, ...) and exits 0 once their three events arrived (CI runs it).
+#include "common/rethrow.hpp"
+
 #include <owostack/owostack.hpp>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -112,8 +113,9 @@ struct receiver {
     asio::awaitable<void> accept(tcp::acceptor& acceptor) {
         for (;;) {
             auto [ec, socket] = co_await acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
-            if (ec) co_return;
-            asio::co_spawn(acceptor.get_executor(), serve(std::move(socket)), asio::detached);
+            if (ec == asio::error::operation_aborted) co_return;   // the acceptor was closed
+            if (ec) throw boost::system::system_error(ec, "accept");
+            asio::co_spawn(acceptor.get_executor(), serve(std::move(socket)), owo::examples::rethrow);
         }
     }
 };
@@ -168,7 +170,7 @@ int main(int argc, char** argv) {
         tcp::acceptor acceptor(ioc, ep);
         std::printf("webhook_receiver listening on http://%s/hooks\n", listen.c_str());
         std::fflush(stdout);
-        asio::co_spawn(ioc, r.accept(acceptor), asio::detached);
+        asio::co_spawn(ioc, r.accept(acceptor), owo::examples::rethrow);
         int status = 0;
         if (test)
             asio::co_spawn(ioc, self_test(r, ioc, status), [&](std::exception_ptr e) {

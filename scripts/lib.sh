@@ -9,6 +9,8 @@ OWO_PACKAGES=(libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboo
 # What only the tests need: a PostgreSQL 15 server for the postgres-store suites (without it they
 # print "skipped: postgres not available" and count as skipped).
 OWO_TEST_PACKAGES=(postgresql-15)
+# What only the static-analysis pass needs (scripts/tidy.sh).
+OWO_TIDY_PACKAGES=(clang-tidy)
 
 # owo_install_deps [packages...] (default: OWO_PACKAGES): installs the Debian packages that are
 # missing (apt-get as root, sudo -n if possible); otherwise prints the exact command and fails.

@@ -145,8 +145,9 @@ void judge_pricing(problem_list& out, const std::string& where, const plan_featu
     out.add_non_negative(where, "credit_cost", t.credit_cost);
     if (t.billing_units && *t.billing_units == 0) out.add(where, "billing_units must be greater than 0");
 
-    std::string_view usage = t.usage_model.value_or("included");
-    std::string_view rating = t.rating_model.value_or("package");
+    // Owning strings: value_or returns a temporary, which a string_view would outlive.
+    const std::string usage = t.usage_model.value_or("included");
+    const std::string rating = t.rating_model.value_or("package");
     if (rating != "graduated" && rating != "volume") {
         if (!t.tiers.empty()) out.add(where, "package pricing cannot have tiers");
         if (usage == "usage_based" && !t.price_per_unit) out.add(where, "usage-based package pricing needs price_per_unit");
@@ -154,7 +155,7 @@ void judge_pricing(problem_list& out, const std::string& where, const plan_featu
             out.add(where, "charging for overage needs overage_price or price_per_unit");
         return;
     }
-    if (t.tiers.empty()) out.add(where, std::string(rating) + " pricing needs at least one tier");
+    if (t.tiers.empty()) out.add(where, rating + " pricing needs at least one tier");
     double previous_up_to = 0;
     for (std::size_t i = 0; i < t.tiers.size(); ++i) {
         const pricing_tier& tier = t.tiers[i];

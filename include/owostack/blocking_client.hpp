@@ -34,7 +34,7 @@ public:
     /// Validates `cfg` (throws owo::api_error with error::invalid_argument when unusable, e.g. an
     /// empty secret_key) and starts the I/O thread. Connects lazily.
     explicit blocking_client(config cfg);
-    ~blocking_client();
+    ~blocking_client();  // NOLINT(bugprone-exception-escape): see src/blocking_client.cpp
 
     blocking_client(const blocking_client&) = delete;
     blocking_client& operator=(const blocking_client&) = delete;

@@ -71,7 +71,8 @@ public:
                 auto guard = std::make_shared<decltype(boost::asio::make_work_guard(ex))>(boost::asio::make_work_guard(ex));
                 auto h = std::make_shared<decltype(handler)>(std::move(handler));
                 // `done` runs inside a function posted to `ex`, never inside this initiation.
-                handle(
+                // (this-> spelled out: clang does not see the capture used by a dependent call.)
+                this->handle(
                     req,
                     [h, guard](http_response res) {
                         guard->reset();

@@ -228,7 +228,7 @@ result<invoice_row> generate_invoice(const tenant& t, const std::string& custome
     std::string suffix = owo::detail::make_uuid_v4().substr(0, 4);
     for (auto& ch : suffix) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
     char seq[32];
-    std::snprintf(seq, sizeof seq, "%05lld", static_cast<long long>(t.db.count_invoices(t.org) + 1));
+    std::snprintf(seq, sizeof seq, "%05lld", static_cast<long long>(t.db.count_invoices(t.org)) + 1);
     i.number = "INV-" + std::string(seq) + "-" + suffix;
     i.status = "open";
     i.currency = u.currency;

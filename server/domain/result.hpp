@@ -41,8 +41,11 @@ struct domain_error {
 template <class T>
 class result {
 public:
+    // Never a result itself, so copies and moves stay the copy and move constructors (of a
+    // result<bool>, say, which T could be built from). clang-tidy 14 sees only enable_if.
     template <class U>
-        requires std::is_constructible_v<T, U&&>
+        requires(!std::is_same_v<std::remove_cvref_t<U>, result> && std::is_constructible_v<T, U&&>)
+    // NOLINTNEXTLINE(bugprone-forwarding-reference-overload)
     result(U&& value) : v_(std::in_place_index<0>, std::forward<U>(value)) {}
     result(domain_error e) : v_(std::in_place_index<1>, std::move(e)) {}
 

@@ -63,7 +63,7 @@ void put(std::string& out, const json::value& v, int indent, int depth) {
     auto newline = [&](int d) {
         if (indent <= 0) return;
         out += '\n';
-        out.append(static_cast<std::size_t>(indent * d), ' ');
+        out.append(static_cast<std::size_t>(indent) * static_cast<std::size_t>(d), ' ');
     };
     switch (v.kind()) {
     case json::kind::null: out += "null"; return;

@@ -55,7 +55,8 @@ std::optional<std::int64_t> query_reader::integer(std::string_view key, std::int
         return std::nullopt;
     }
     if (n < minimum || n > maximum) {
-        issues_.push_back(bound_issue(path(key), "number", n < minimum, n < minimum ? minimum : maximum));
+        issues_.push_back(bound_issue(path(key), "number", n < minimum,
+                                      static_cast<double>(n < minimum ? minimum : maximum)));
         return std::nullopt;
     }
     return n;

@@ -44,7 +44,7 @@ std::chrono::milliseconds retry_delay(const delivery_options& o, std::int64_t at
     auto d = o.retry_base;
     for (std::int64_t i = 1; i < attempts && d < o.retry_cap; ++i) d *= 2;
     d = std::min(d, o.retry_cap);
-    return d / 2 + std::chrono::milliseconds(static_cast<std::int64_t>(static_cast<double>(d.count() / 2) * unit));
+    return d / 2 + std::chrono::milliseconds(static_cast<std::int64_t>(static_cast<double>(d.count()) / 2 * unit));
 }
 
 namespace {
