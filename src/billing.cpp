@@ -44,16 +44,6 @@ usage_pricing_snapshot tag_invoke(json::value_to_tag<usage_pricing_snapshot>, co
     return p;
 }
 
-namespace {
-
-std::optional<usage_pricing_snapshot> opt_snapshot(const json::object& o) {
-    const json::value* v = field(o, "pricingSnapshot");
-    if (!v) return std::nullopt;
-    return json::value_to<usage_pricing_snapshot>(*v);
-}
-
-} // namespace
-
 billing_feature_usage tag_invoke(json::value_to_tag<billing_feature_usage>, const json::value& jv) {
     const auto& o = as_object(jv, "feature usage");
     billing_feature_usage f;
@@ -73,7 +63,7 @@ billing_feature_usage tag_invoke(json::value_to_tag<billing_feature_usage>, cons
     f.period_end = opt_time(o, "periodEnd");
     f.subscription_id = opt_string(o, "subscriptionId");
     f.plan_id = opt_string(o, "planId");
-    f.pricing_snapshot = opt_snapshot(o);
+    f.pricing_snapshot = opt_value<usage_pricing_snapshot>(o, "pricingSnapshot");
     f.billing_group_key = opt_string(o, "billingGroupKey");
     return f;
 }
@@ -110,7 +100,7 @@ invoice_line_item tag_invoke(json::value_to_tag<invoice_line_item>, const json::
     i.metadata = opt_object(o, "metadata");
     i.created_at = opt_time(o, "createdAt");
     i.billing_group_key = opt_string(i.metadata, "billingGroupKey");
-    i.pricing_snapshot = opt_snapshot(i.metadata);
+    i.pricing_snapshot = opt_value<usage_pricing_snapshot>(i.metadata, "pricingSnapshot");
     return i;
 }
 

@@ -131,6 +131,14 @@ std::vector<T> opt_array(const json::object& o, std::string_view key) {
     return field(o, key) ? req_array<T>(o, key) : std::vector<T>{};
 }
 
+/// The object under `key` decoded as T; absent or null: nullopt.
+template <class T>
+std::optional<T> opt_value(const json::object& o, std::string_view key) {
+    const json::value* v = field(o, key);
+    if (!v) return std::nullopt;
+    return json::value_to<T>(*v);
+}
+
 /// One tier of graduated or volume pricing ({upTo, unitPrice?, flatFee?}; src/catalog.cpp).
 pricing_tier read_tier(const json::object& o);
 

@@ -30,26 +30,16 @@ card_info tag_invoke(json::value_to_tag<card_info>, const json::value& jv) {
                      opt_string(o, "exp").value_or(""), opt_string(o, "provider").value_or("")};
 }
 
-namespace {
-
-std::optional<card_info> opt_card(const json::object& o) {
-    const json::value* v = field(o, "card");
-    if (!v) return std::nullopt;
-    return json::value_to<card_info>(*v);
-}
-
-} // namespace
-
 payment_method tag_invoke(json::value_to_tag<payment_method>, const json::value& jv) {
     const auto& o = as_object(jv, "payment method");
     return payment_method{req_string(o, "id"), opt_string(o, "type").value_or(""), opt_string(o, "provider").value_or(""),
-                          opt_bool(o, "isDefault", false), opt_bool(o, "isValid", false), opt_card(o)};
+                          opt_bool(o, "isDefault", false), opt_bool(o, "isValid", false), opt_value<card_info>(o, "card")};
 }
 
 wallet_result tag_invoke(json::value_to_tag<wallet_result>, const json::value& jv) {
     const auto& o = as_object(jv, "wallet");
     if (!field(o, "hasCard")) throw detail::decode_error("missing field 'hasCard'");
-    return wallet_result{opt_bool(o, "hasCard", false), opt_card(o), req_array<payment_method>(o, "methods")};
+    return wallet_result{opt_bool(o, "hasCard", false), opt_value<card_info>(o, "card"), req_array<payment_method>(o, "methods")};
 }
 
 wallet_setup_result tag_invoke(json::value_to_tag<wallet_setup_result>, const json::value& jv) {
